@@ -1,0 +1,5 @@
+import PetrelCore
+import Codecs
+import LogStorage
+import TSDB
+import PromQL
