@@ -1,1 +1,110 @@
-print("petrel")
+import ArgumentParser
+import Foundation
+import Logging
+import LogStorage
+import PetrelCore
+import PetrelServer
+
+/// `petrel`: one binary for the whole metrics stack. With no subcommand it serves.
+@main
+struct Petrel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "petrel",
+        abstract: "Collect, stream, store, query and see metrics — one binary.",
+        version: PetrelVersion.current,
+        subcommands: [Serve.self, Version.self],
+        defaultSubcommand: Serve.self)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the server with its embedded topic log, TSDB and APIs.")
+
+    @Option(name: .customLong("config"), help: "YAML configuration file (petrel.yaml). Flags override it.")
+    var configFile: String?
+
+    @Option(name: .customLong("data-dir"), help: "Where topics and the TSDB live. Default ./petrel-data")
+    var dataDir: String?
+
+    @Option(name: .customLong("http-addr"), help: "HTTP listen address host:port. Default 127.0.0.1:7070")
+    var httpAddr: String?
+
+    @Option(name: .customLong("fsync"), help: "always | interval | interval:<duration> | never. Default interval (100ms)")
+    var fsync: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default info")
+    var logLevel: String?
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest accepted request body, before and after gzip. Default 26214400")
+    var maxBodyBytes: Int?
+
+    @Flag(name: .customLong("db-label"), help: "Add the write's db (v1) or bucket (v2) as a `db` label.")
+    var dbLabel = false
+
+    @Option(name: .customLong("retention"), help: "TSDB retention, e.g. 15d. Default 15d")
+    var retention: String?
+
+    @Option(name: .customLong("max-series"), help: "Most series the TSDB accepts in total (0 = unlimited)")
+    var maxSeries: Int?
+
+    @Option(name: .customLong("max-series-per-metric"), help: "Most series per metric name (0 = unlimited)")
+    var maxSeriesPerMetric: Int?
+
+    func resolvedConfig() throws -> ServerConfig {
+        var config = ServerConfig()
+        if let configFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: configFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read config file \(configFile): \(error.localizedDescription)")
+            }
+            try config.apply(yaml: text, file: configFile)
+        }
+        if let dataDir { config.dataDir = dataDir }
+        if let httpAddr {
+            guard let hp = HostPort(httpAddr) else { throw ValidationError("--http-addr: expected host:port, got \"\(httpAddr)\"") }
+            config.httpAddress = hp
+        }
+        if let fsync {
+            guard let policy = FsyncPolicy(text: fsync) else { throw ValidationError("--fsync: expected always, interval, interval:<duration> or never, got \"\(fsync)\"") }
+            config.fsync = policy
+        }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
+            config.logLevel = level
+        }
+        if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
+        if dbLabel { config.dbLabel = true }
+        if let retention {
+            guard let ms = DurationText.millis(retention) else { throw ValidationError("--retention: expected a duration such as 15d, got \"\(retention)\"") }
+            config.tsdb.retention = ms
+        }
+        if let maxSeries { config.tsdb.maxSeries = maxSeries }
+        if let maxSeriesPerMetric { config.tsdb.maxSeriesPerMetric = maxSeriesPerMetric }
+        try config.validate()
+        return config
+    }
+
+    func run() async throws {
+        let config: ServerConfig
+        do {
+            config = try resolvedConfig()
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StructuredLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "petrel")
+        logger.logLevel = level
+        try await PetrelServer.run(config: config, logger: logger)
+    }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print Petrel's version.")
+    func run() { print("petrel \(PetrelVersion.current)") }
+}

@@ -1,0 +1,45 @@
+import Logging
+import PetrelCore
+import LogStorage
+import TSDB
+import PromQL
+
+/// The running parts of one Petrel process, built once by the composition root
+/// and handed to the routes and services that need them.
+public final class PetrelComponents: Sendable {
+    public let config: ServerConfig
+    public let topics: TopicStore
+    public let metricsTopic: Topic
+    public let tsdb: TSDB
+    public let engine: Engine
+    public let ingestor: MetricsIngestor
+    public let readiness: Readiness
+    public let startedAt: Int64
+    public let logger: Logger
+
+    /// Opens (and so recovers) the topic log and the TSDB under `config.dataDir`.
+    public init(config: ServerConfig, logger: Logger, timeSource: any TimeSource = SystemTimeSource()) throws {
+        self.config = config
+        self.logger = logger
+        startedAt = timeSource.nowMillis()
+        var topicOptions = TopicStoreOptions(fsync: config.fsync, timeSource: timeSource, logger: logger)
+        topicOptions.fsync = config.fsync
+        topics = try TopicStore(directory: config.dataDir + "/topics", options: topicOptions)
+        if let existing = topics.topic(config.metricsTopic) {
+            metricsTopic = existing
+        } else {
+            var topicConfig = TopicConfig()
+            topicConfig.partitions = 1
+            topicConfig.retentionMs = config.metricsTopicRetentionMs
+            metricsTopic = try topics.createTopic(config.metricsTopic, config: topicConfig)
+        }
+        topics.pin(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic)
+        tsdb = try TSDB(directory: config.dataDir + "/tsdb", options: config.tsdb, timeSource: timeSource, logger: logger)
+        engine = Engine(options: EngineOptions(
+            lookbackDelta: config.lookbackDeltaMs,
+            maxSamples: config.queryMaxSamples,
+            timeout: .milliseconds(config.queryTimeoutMs)))
+        ingestor = MetricsIngestor(topic: metricsTopic, config: config, timeSource: timeSource)
+        readiness = Readiness()
+    }
+}

@@ -1,0 +1,70 @@
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import Synchronization
+
+/// The composition root: builds every component from the configuration, wires
+/// routes and services, and runs them until SIGINT/SIGTERM. Services start in
+/// order and stop in reverse: HTTP stops accepting first, then the TSDB
+/// consumer and maintenance, and the topic log is flushed and closed last.
+public enum PetrelServer {
+    /// The process-wide metrics registry behind `/metrics` (swift-metrics can be bootstrapped once).
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    /// Builds the router with every Petrel route.
+    public static func buildRouter(_ components: PetrelComponents) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: HTTPMetricsMiddleware())
+        IngestRoutes(components: components).register(on: router)
+        QueryRoutes(components: components).register(on: router)
+        OpsRoutes(components: components, registry: registry).register(on: router)
+        return router
+    }
+
+    /// Everything `petrel serve` runs, in start order.
+    public static func buildServiceGroup(_ components: PetrelComponents, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
+        let config = components.config
+        let app = Application(
+            router: buildRouter(components),
+            configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port), serverName: "Petrel"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: components.logger)
+        let services: [any Service] = [
+            TopicStoreService(topics: components.topics, logger: components.logger),
+            TSDBMaintenanceService(components: components),
+            TSDBIngestService(components: components),
+            app,
+        ]
+        return ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: components.logger))
+    }
+
+    /// Opens storage, recovers, serves until a shutdown signal, then flushes and returns.
+    public static func run(config: ServerConfig, logger: Logger) async throws {
+        _ = registry
+        logger.info("petrel starting", metadata: [
+            "version": "\(PetrelVersion.current)", "dataDir": "\(config.dataDir)",
+            "http": "\(config.httpAddress)", "fsync": "\(config.fsync)",
+        ])
+        let components = try PetrelComponents(config: config, logger: logger)
+        let group = buildServiceGroup(components) { port in
+            logger.info("listening", metadata: ["http": "\(config.httpAddress.host):\(port)"])
+        }
+        try await group.run()
+        logger.info("petrel stopped")
+    }
+}

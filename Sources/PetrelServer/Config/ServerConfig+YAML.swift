@@ -1,0 +1,127 @@
+import Logging
+import PetrelCore
+import LogStorage
+import Yams
+
+extension ServerConfig {
+    /// Reads `petrel.yaml` over the defaults. Unknown keys and bad values are
+    /// errors naming the file and the key, so a typo never passes silently.
+    public mutating func apply(yaml text: String, file: String) throws {
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch {
+            throw ConfigError(file: file, key: "(document)", message: "not valid YAML: \(error)")
+        }
+        guard let root else { return }
+        guard let map = root as? [String: Any] else {
+            throw ConfigError(file: file, key: "(document)", message: "expected a mapping at the top level")
+        }
+        var reader = YAMLSection(file: file, path: "", map: map)
+        if let v = try reader.string("data_dir") { dataDir = v }
+        if let v = try reader.string("http_addr") {
+            guard let hp = HostPort(v) else { throw reader.error("http_addr", "expected host:port, got \"\(v)\"") }
+            httpAddress = hp
+        }
+        if let v = try reader.string("log_level") {
+            guard let level = Logger.Level(rawValue: v) else { throw reader.error("log_level", "expected one of trace, debug, info, notice, warning, error, critical") }
+            logLevel = level
+        }
+        if var storage = try reader.section("storage") {
+            if let v = try storage.string("fsync") {
+                let interval = try storage.duration("fsync_interval").map { Int($0) }
+                guard let policy = FsyncPolicy(text: v, intervalMs: interval) else {
+                    throw storage.error("fsync", "expected always, interval or never, got \"\(v)\"")
+                }
+                fsync = policy
+            }
+            try storage.finish()
+        }
+        if var ingest = try reader.section("ingest") {
+            if let v = try ingest.int("max_body_bytes") { maxBodyBytes = v }
+            if let v = try ingest.bool("db_label") { dbLabel = v }
+            if let v = try ingest.string("topic") { metricsTopic = v }
+            if let v = try ingest.duration("topic_retention") { metricsTopicRetentionMs = v }
+            try ingest.finish()
+        }
+        if var t = try reader.section("tsdb") {
+            if let v = try t.duration("retention") { tsdb.retention = v }
+            if let v = try t.duration("block_duration") { tsdb.blockDuration = v }
+            if let v = try t.duration("out_of_order_window") { tsdb.outOfOrderWindow = v }
+            if let v = try t.int("max_series") { tsdb.maxSeries = v }
+            if let v = try t.int("max_series_per_metric") { tsdb.maxSeriesPerMetric = v }
+            if let v = try t.duration("maintenance_interval") { maintenanceIntervalMs = v }
+            try t.finish()
+        }
+        if var q = try reader.section("query") {
+            if let v = try q.duration("lookback_delta") { lookbackDeltaMs = v }
+            if let v = try q.duration("timeout") { queryTimeoutMs = v }
+            if let v = try q.int("max_samples") { queryMaxSamples = v }
+            try q.finish()
+        }
+        try reader.finish()
+        try validate(file: file)
+    }
+
+    /// Checks the values that no single key can check alone.
+    public func validate(file: String = "flags") throws {
+        if maxBodyBytes < 1024 { throw ConfigError(file: file, key: "ingest.max_body_bytes", message: "must be at least 1024") }
+        if tsdb.blockDuration < 60_000 { throw ConfigError(file: file, key: "tsdb.block_duration", message: "must be at least 1m") }
+        if tsdb.retention < tsdb.blockDuration { throw ConfigError(file: file, key: "tsdb.retention", message: "must be at least one block duration") }
+        if tsdb.maxSeries < 0 || tsdb.maxSeriesPerMetric < 0 { throw ConfigError(file: file, key: "tsdb.max_series", message: "must not be negative") }
+        if metricsTopic.isEmpty { throw ConfigError(file: file, key: "ingest.topic", message: "must not be empty") }
+    }
+}
+
+/// One mapping of the YAML document, read key by key; `finish()` reports keys nobody read.
+struct YAMLSection {
+    let file: String
+    let path: String
+    var map: [String: Any]
+
+    func error(_ key: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, key: path.isEmpty ? key : "\(path).\(key)", message: message)
+    }
+
+    mutating func take(_ key: String) -> Any? { map.removeValue(forKey: key) }
+
+    mutating func string(_ key: String) throws -> String? {
+        guard let v = take(key) else { return nil }
+        if let s = v as? String { return s }
+        if let i = v as? Int { return String(i) }
+        throw error(key, "expected a string")
+    }
+
+    mutating func int(_ key: String) throws -> Int? {
+        guard let v = take(key) else { return nil }
+        guard let i = v as? Int else { throw error(key, "expected an integer") }
+        return i
+    }
+
+    mutating func bool(_ key: String) throws -> Bool? {
+        guard let v = take(key) else { return nil }
+        guard let b = v as? Bool else { throw error(key, "expected true or false") }
+        return b
+    }
+
+    /// A duration such as `15d` or `100ms`, in milliseconds.
+    mutating func duration(_ key: String) throws -> Int64? {
+        guard let v = take(key) else { return nil }
+        guard let s = v as? String, let ms = DurationText.millis(s) else {
+            throw error(key, "expected a duration such as 100ms, 30s, 2h or 15d")
+        }
+        return ms
+    }
+
+    mutating func section(_ key: String) throws -> YAMLSection? {
+        guard let v = take(key) else { return nil }
+        guard let m = v as? [String: Any] else { throw error(key, "expected a mapping") }
+        return YAMLSection(file: file, path: path.isEmpty ? key : "\(path).\(key)", map: m)
+    }
+
+    func finish() throws {
+        if let unknown = map.keys.sorted().first {
+            throw error(unknown, "unknown key")
+        }
+    }
+}

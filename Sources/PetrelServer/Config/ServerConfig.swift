@@ -1,0 +1,80 @@
+import Logging
+import PetrelCore
+import LogStorage
+import TSDB
+
+/// Everything `petrel serve` can be told, from `petrel.yaml` and flags (flags win).
+/// Validated as a whole before anything starts.
+public struct ServerConfig: Sendable {
+    public var dataDir = "./petrel-data"
+    public var httpAddress = HostPort(host: "127.0.0.1", port: 7070)
+    public var logLevel: Logger.Level = .info
+    public var fsync: FsyncPolicy = .interval(milliseconds: 100)
+    /// Largest request body accepted, before and after gzip decompression (InfluxDB's default is 25 MB).
+    public var maxBodyBytes = 25 * 1024 * 1024
+    /// Add the `db` (v1) or `bucket` (v2) of a write as a `db` label on its samples.
+    public var dbLabel = false
+    /// The topic that HTTP metric ingest writes to and the TSDB consumes.
+    public var metricsTopic = "metrics"
+    public var metricsTopicRetentionMs: Int64 = 7 * 86_400_000
+    public var tsdb = TSDBOptions()
+    /// How often the TSDB cuts blocks, compacts and applies retention.
+    public var maintenanceIntervalMs: Int64 = 60_000
+    public var lookbackDeltaMs: Int64 = 300_000
+    public var queryTimeoutMs: Int64 = 120_000
+    public var queryMaxSamples = 50_000_000
+
+    public init() {}
+}
+
+/// `host:port` of a listening socket.
+public struct HostPort: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `127.0.0.1:7070`, `:7070` (loopback) or `[::1]:7070`.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host.isEmpty ? "127.0.0.1" : host
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// A configuration problem, named by file, key and reason.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let key: String
+    public let message: String
+
+    public init(file: String, key: String, message: String) {
+        self.file = file
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { "\(file): \(key): \(message)" }
+}
+
+extension FsyncPolicy {
+    /// `always`, `never`, `interval` (100 ms) or `interval:<duration>`.
+    public init?(text: String, intervalMs: Int? = nil) {
+        switch text {
+        case "always": self = .always
+        case "never": self = .never
+        case "interval": self = .interval(milliseconds: intervalMs ?? 100)
+        default:
+            guard text.hasPrefix("interval:"), let ms = DurationText.millis(String(text.dropFirst(9))), ms > 0 else { return nil }
+            self = .interval(milliseconds: Int(ms))
+        }
+    }
+}

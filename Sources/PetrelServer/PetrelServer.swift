@@ -1,5 +1,0 @@
-import PetrelCore
-import Codecs
-import LogStorage
-import TSDB
-import PromQL
