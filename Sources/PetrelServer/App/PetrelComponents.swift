@@ -19,6 +19,8 @@ public final class PetrelComponents: Sendable {
 
     /// Opens (and so recovers) the topic log and the TSDB under `config.dataDir`.
     public init(config: ServerConfig, logger: Logger, timeSource: any TimeSource = SystemTimeSource()) throws {
+        // Metrics created before the backend is bootstrapped would stay no-ops.
+        _ = PetrelServer.registry
         self.config = config
         self.logger = logger
         startedAt = timeSource.nowMillis()

@@ -33,24 +33,20 @@ public enum PetrelServer {
         return router
     }
 
-    /// Everything `petrel serve` runs, in start order.
-    public static func buildServiceGroup(_ components: PetrelComponents, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> ServiceGroup {
+    /// The application: HTTP routes plus the storage services, which start in
+    /// this order before the HTTP server and stop after it, in reverse.
+    public static func buildApplication(_ components: PetrelComponents, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let config = components.config
-        let app = Application(
+        return Application(
             router: buildRouter(components),
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port), serverName: "Petrel"),
+            services: [
+                TopicStoreService(topics: components.topics, logger: components.logger),
+                TSDBMaintenanceService(components: components),
+                TSDBIngestService(components: components),
+            ],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: components.logger)
-        let services: [any Service] = [
-            TopicStoreService(topics: components.topics, logger: components.logger),
-            TSDBMaintenanceService(components: components),
-            TSDBIngestService(components: components),
-            app,
-        ]
-        return ServiceGroup(configuration: .init(
-            services: services.map { .init(service: $0) },
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: components.logger))
     }
 
     /// Opens storage, recovers, serves until a shutdown signal, then flushes and returns.
@@ -61,10 +57,10 @@ public enum PetrelServer {
             "http": "\(config.httpAddress)", "fsync": "\(config.fsync)",
         ])
         let components = try PetrelComponents(config: config, logger: logger)
-        let group = buildServiceGroup(components) { port in
+        let app = buildApplication(components) { port in
             logger.info("listening", metadata: ["http": "\(config.httpAddress.host):\(port)"])
         }
-        try await group.run()
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         logger.info("petrel stopped")
     }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PetrelCore
+import Testing
+@testable import PetrelServer
+
+@Suite struct IngestRoutesTests {
+    @Test("a line-protocol write is acknowledged with 204 and becomes queryable as m_field{tags}")
+    func writeThenQuery() async throws {
+        let server = TestServer()
+        defer { server.cleanUp() }
+        try await server.run { _, client in
+            let response = try await client.write("cpu,host=a usage_user=12.5,usage_system=3i,up=true,msg=\"hi\" 1700000000\n")
+            #expect(response.status == .noContent)
+            let result = try await client.awaitQuery("cpu_usage_user{host=\"a\"}", at: 1_700_000_000) { !$0.isEmpty }
+            #expect(sampleValue(result) == "12.5")
+            let ints = try await client.awaitQuery("cpu_usage_system", at: 1_700_000_000) { !$0.isEmpty }
+            #expect(sampleValue(ints) == "3")
+            let bools = try await client.awaitQuery("cpu_up", at: 1_700_000_000) { !$0.isEmpty }
+            #expect(sampleValue(bools) == "1")
+            let strings = try await client.awaitQuery("cpu_msg", at: 1_700_000_000) { !$0.isEmpty }
+            #expect(strings.isEmpty, "string fields are not samples")
+        }
+    }
+
+    @Test("a batch with a bad line answers 400 naming the line and keeps the good lines")
+    func partialWrite() async throws {
+        let server = TestServer()
+        defer { server.cleanUp() }
+        try await server.run { _, client in
+            let body = "m,t=1 v=1 1700000000\nm,t=2 v=oops 1700000000\nm,t=3 v=3 1700000000\n"
+            let response = try await client.write(body)
+            #expect(response.status == .badRequest)
+            let json = jsonObject(response.body)
+            #expect(json["line"] as? Int == 2)
+            #expect((json["error"] as? String)?.contains("partial write") == true)
+            let result = try await client.awaitQuery("m_v", at: 1_700_000_000) { $0.count == 2 }
+            #expect(result.count == 2)
+        }
+    }
+
+    @Test("gzip bodies are accepted, invalid gzip is a 400 and oversized bodies a 413")
+    func bodies() async throws {
+        var server = TestServer()
+        server.config.maxBodyBytes = 4096
+        defer { server.cleanUp() }
+        try await server.run { _, client in
+            let packed = Zlib.compress(Array("gz,k=v f=7 1700000000\n".utf8))
+            let ok = try await client.execute(uri: "/write?precision=s", method: .post, headers: [.contentEncoding: "gzip"],
+                                              body: ByteBuffer(bytes: packed)) { $0 }
+            #expect(ok.status == .noContent)
+            let bad = try await client.execute(uri: "/write", method: .post, headers: [.contentEncoding: "gzip"],
+                                               body: ByteBuffer(string: "not gzip")) { $0 }
+            #expect(bad.status == .badRequest)
+            let big = try await client.write(String(repeating: "x", count: 10_000))
+            #expect(big.status == .contentTooLarge)
+            let bomb = Zlib.compress([UInt8](repeating: UInt8(ascii: "a"), count: 100_000))
+            let bombResponse = try await client.execute(uri: "/write", method: .post, headers: [.contentEncoding: "gzip"],
+                                                        body: ByteBuffer(bytes: bomb)) { $0 }
+            #expect(bombResponse.status == .contentTooLarge)
+            let result = try await client.awaitQuery("gz_f", at: 1_700_000_000) { !$0.isEmpty }
+            #expect(sampleValue(result) == "7")
+            let precision = try await client.write("a v=1", path: "/write?precision=fortnight")
+            #expect(precision.status == .badRequest)
+        }
+    }
+
+    @Test("Prometheus text import lands in the TSDB and shows in the series API")
+    func prometheusImport() async throws {
+        let server = TestServer()
+        defer { server.cleanUp() }
+        try await server.run { _, client in
+            let text = "# TYPE http_requests_total counter\nhttp_requests_total{code=\"200\",path=\"/a\"} 42 1700000000000\n"
+            let response = try await client.execute(uri: "/api/v1/import/prometheus", method: .post, body: ByteBuffer(string: text)) { $0 }
+            #expect(response.status == .noContent)
+            let result = try await client.awaitQuery("http_requests_total", at: 1_700_000_000) { !$0.isEmpty }
+            #expect(sampleValue(result) == "42")
+            let series = try await client.execute(uri: "/api/v1/series?match%5B%5D=http_requests_total&start=1699999000&end=1700001000", method: .get) { $0 }
+            let data = jsonObject(series.body)["data"] as? [[String: String]]
+            #expect(data == [["__name__": "http_requests_total", "code": "200", "path": "/a"]])
+            let values = try await client.execute(uri: "/api/v1/label/code/values", method: .get) { $0 }
+            #expect(jsonObject(values.body)["data"] as? [String] == ["200"])
+        }
+    }
+
+    @Test("acknowledged samples are queryable again after a restart on the same data directory")
+    func restart() async throws {
+        let server = TestServer()
+        defer { server.cleanUp() }
+        try await server.run { _, client in
+            let response = try await client.write("restart,k=v f=1 1700000000\nrestart,k=v f=2 1700000060\n")
+            #expect(response.status == .noContent)
+        }
+        try await server.run { components, client in
+            let result = try await client.awaitQuery("restart_f", at: 1_700_000_060) { !$0.isEmpty }
+            #expect(sampleValue(result) == "2")
+            #expect(components.readiness.isReady)
+        }
+    }
+}
