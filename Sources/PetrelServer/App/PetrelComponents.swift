@@ -24,8 +24,7 @@ public final class PetrelComponents: Sendable {
         self.config = config
         self.logger = logger
         startedAt = timeSource.nowMillis()
-        var topicOptions = TopicStoreOptions(fsync: config.fsync, timeSource: timeSource, logger: logger)
-        topicOptions.fsync = config.fsync
+        let topicOptions = TopicStoreOptions(fsync: config.fsync, timeSource: timeSource, logger: logger)
         topics = try TopicStore(directory: config.dataDir + "/topics", options: topicOptions)
         if let existing = topics.topic(config.metricsTopic) {
             metricsTopic = existing
@@ -35,7 +34,7 @@ public final class PetrelComponents: Sendable {
             topicConfig.retentionMs = config.metricsTopicRetentionMs
             metricsTopic = try topics.createTopic(config.metricsTopic, config: topicConfig)
         }
-        topics.pin(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic)
+        try topics.pin(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic)
         tsdb = try TSDB(directory: config.dataDir + "/tsdb", options: config.tsdb, timeSource: timeSource, logger: logger)
         engine = Engine(options: EngineOptions(
             lookbackDelta: config.lookbackDeltaMs,

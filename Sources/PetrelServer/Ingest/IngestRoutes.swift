@@ -56,7 +56,7 @@ struct IngestRoutes {
         if let message = outcome.firstError {
             rejectedRequests("parse").increment()
             let kept = outcome.accepted > 0 ? "partial write: " : ""
-            return influxError(.badRequest, "\(kept)unable to parse \(message) (\(outcome.rejected) of \(outcome.accepted + outcome.rejected) lines rejected)",
+            return influxError(.badRequest, "\(kept)\(message) (line \(outcome.firstErrorLine ?? 0); \(outcome.rejected) of \(outcome.accepted + outcome.rejected) lines rejected)",
                                line: outcome.firstErrorLine)
         }
         return Response(status: .noContent)

@@ -63,7 +63,7 @@ public final class MetricsIngestor: Sendable {
         outcome.accepted = summary.accepted
         outcome.rejected = summary.rejected
         if let error = summary.firstError {
-            outcome.firstError = error.description
+            outcome.firstError = error.influxDescription
             outcome.firstErrorLine = error.line
         }
         acceptedLines.increment(by: summary.accepted)
@@ -71,7 +71,7 @@ public final class MetricsIngestor: Sendable {
         guard summary.accepted > 0 else { return outcome }
         var headers = [
             RecordHeader(key: Header.format, value: Array(Format.influx.rawValue.utf8)),
-            RecordHeader(key: Header.precision, value: Array(precision.name.utf8)),
+            RecordHeader(key: Header.precision, value: Array(precision.headerName.utf8)),
         ]
         if dbLabel, let db, !db.isEmpty {
             headers.append(RecordHeader(key: Header.db, value: Array(db.utf8)))
@@ -108,5 +108,19 @@ public final class MetricsIngestor: Sendable {
         let record = Record(offset: 0, timestamp: timestampNanos / 1_000_000, key: nil, value: value, headers: headers)
         _ = try await partition.append([record])
         appendLatency.recordNanoseconds(Int64(monotonicNanos() - start))
+    }
+}
+
+extension Precision {
+    /// The v1 name written in the `petrel-precision` header; `Precision(v1:)` reads it back.
+    var headerName: String {
+        switch self {
+        case .nanoseconds: return "ns"
+        case .microseconds: return "us"
+        case .milliseconds: return "ms"
+        case .seconds: return "s"
+        case .minutes: return "m"
+        case .hours: return "h"
+        }
     }
 }
