@@ -1,2 +1,3 @@
+import PetrelCore
 import Testing
 @testable import PromQL
