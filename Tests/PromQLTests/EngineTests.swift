@@ -311,6 +311,23 @@ struct EngineTests {
         }
     }
 
+    @Test("a query past its timeout fails with Prometheus' timeout error")
+    func timeout() {
+        let store = MemoryStorage([series(["__name__": "c"], [(0, 1)])])
+        let hurried = Engine(options: EngineOptions(timeout: .zero))
+        #expect(throws: PromQLError(.timeout, "query timed out in expression evaluation")) {
+            try hurried.rangeQuery("c", start: 0, end: 3_600_000, step: 1000, storage: store)
+        }
+    }
+
+    @Test("range queries of rate move the window with each step and honour offset")
+    func rateRange() throws {
+        let store = MemoryStorage([series(["__name__": "c"], (0...20).map { (Int64($0 * 15), Double($0 * 15)) })])
+        let result = try engine.rangeQuery("rate(c[1m] offset 1m)", start: 120_000, end: 240_000, step: 60_000, storage: store)
+        // Every window holds five samples 15 s apart covering it exactly: 1 per second.
+        #expect(result == .matrix([SeriesData(labels: Labels(), timestamps: [120_000, 180_000, 240_000], values: [1, 1, 1])]))
+    }
+
     @Test("parse errors surface as bad_data from queries")
     func parseErrors() {
         #expect(throws: PromQLError.parse("unexpected end of input", at: PositionRange(start: 2, end: 2), in: Array("1+".utf8))) {
