@@ -203,6 +203,23 @@ struct ParserTests {
         }
     }
 
+    @Test("absurdly deep queries are refused instead of exhausting the stack")
+    func deepNesting() throws {
+        let cases = [
+            String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000),
+            Array(repeating: "a", count: 10_000).joined(separator: " + "),
+            Array(repeating: "2", count: 10_000).joined(separator: " ^ "),
+            String(repeating: "-", count: 10_000) + "a",
+            "a" + String(repeating: "[1m:]", count: 10_000),
+            String(repeating: "sum(", count: 5_000) + "a" + String(repeating: ")", count: 5_000),
+        ]
+        for query in cases {
+            #expect(throws: PromQLError.self) { try Parser.parse(query) }
+        }
+        let fine = Array(repeating: "a", count: 150).joined(separator: " + ")
+        #expect(try Parser.parse(fine).description == fine)
+    }
+
     @Test("operators bind with Prometheus' precedence and associativity")
     func precedence() throws {
         #expect(try Parser.parse("1 + 2 * 3").description == "1 + 2 * 3")

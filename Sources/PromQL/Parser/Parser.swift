@@ -4,6 +4,12 @@ public struct Parser {
     let input: [UInt8]
     private var tokens: [Token]
     private var index = 0
+    /// Current nesting of expressions, to refuse trees too deep to walk recursively.
+    private var depth = 0
+
+    /// The deepest expression tree accepted. Prometheus has no such limit; it keeps the
+    /// recursive checker, printer and evaluator well inside a thread's stack.
+    static let maxDepth = 200
 
     /// Parses and type-checks `query`. Throws `PromQLError` with kind `.badData`.
     public static func parse(_ query: String) throws(PromQLError) -> Expr {
@@ -58,6 +64,14 @@ public struct Parser {
         return self.error(message, at: token.range)
     }
 
+    /// Fails when the tree would get deeper than `maxDepth` with `extra` more levels.
+    private mutating func checkDepth(_ extra: Int) throws(PromQLError) {
+        if depth + extra > Parser.maxDepth {
+            let token = try peek()
+            throw error("expression nested too deeply (more than \(Parser.maxDepth) levels)", at: token.range)
+        }
+    }
+
     // MARK: - Expressions
 
     mutating func parseQuery() throws(PromQLError) -> Expr {
@@ -71,10 +85,16 @@ public struct Parser {
 
     /// Binary operators by precedence climbing; `^` is right-associative.
     mutating func parseExpr(minPrecedence: Int) throws(PromQLError) -> Expr {
+        depth += 1
+        defer { depth -= 1 }
+        try checkDepth(0)
         var lhs = try parseUnary()
+        var chain = 0
         while true {
             let token = try peek()
             guard case .op(let op) = token.kind, op.precedence >= minPrecedence else { return lhs }
+            chain += 1
+            try checkDepth(chain)
             try advance()
             var binary = BinaryExpr(op: op, lhs: lhs, rhs: lhs, operatorPosition: token.start)
             try parseBinaryModifiers(into: &binary)
@@ -159,7 +179,10 @@ public struct Parser {
     /// Range selectors, subqueries, `offset` and `@`, which bind tighter than any operator.
     private mutating func parsePostfix(_ base: Expr) throws(PromQLError) -> Expr {
         var expr = base
+        var chain = 0
         while true {
+            chain += 1
+            try checkDepth(chain)
             switch try peek().kind {
             case .leftBracket: expr = try parseRangeOrSubquery(expr)
             case .offset: expr = try parseOffset(expr)
