@@ -62,10 +62,12 @@ public struct LineProtocolParser {
             while start < blockEnd && LineScanner.isBlank(base[start]) { start += 1 }
             if start >= blockEnd || base[start] == UInt8(ascii: "#") { continue }
             var end = blockEnd
+            // A line still inside quotes at the end of the body keeps its final newline; drop it.
+            if base[end - 1] == UInt8(ascii: "\n") { end -= 1 }
             if options.stripCarriageReturn && base[end - 1] == UInt8(ascii: "\r") {
                 end -= 1
-                if end == start { continue }
             }
+            if end <= start { continue }
 
             let outcome: Result<ParsedLine, LineFailure>
             if end - start > options.maxLineLength {
