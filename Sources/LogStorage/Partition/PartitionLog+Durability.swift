@@ -32,8 +32,12 @@ extension PartitionLog {
                 throw error
             case .lead:
                 if case .interval(let milliseconds) = policy, milliseconds > 0 {
-                    // The window runs even if this task is cancelled: others wait on it.
-                    try? await Task.sleep(for: .milliseconds(milliseconds))
+                    // A window starts at the previous fsync, so an append after a
+                    // quiet spell is synced at once. The wait runs even if this
+                    // task is cancelled: others depend on it.
+                    let since = Int64(monotonicNanos()) - state.withLock { $0.lastFsyncNanos }
+                    let remaining = Int64(milliseconds) * 1_000_000 - since
+                    if remaining > 0 { try? await Task.sleep(for: .nanoseconds(remaining)) }
                 }
                 if let error = finishGroupCommit() { throw error }
             }
@@ -72,7 +76,11 @@ extension PartitionLog {
             metrics.fsyncDuration.recordNanoseconds(Int64(monotonicNanos() - start))
             fsyncCount.add(1, ordering: .relaxed)
         }
-        let woken = state.withLock { $0.advanceHighWatermark(to: end) }
+        let now = Int64(monotonicNanos())
+        let woken = state.withLock { s in
+            if !alreadyDurable { s.lastFsyncNanos = now }
+            return s.advanceHighWatermark(to: end)
+        }
         for continuation in woken { continuation.resume(returning: true) }
     }
 

@@ -13,6 +13,8 @@ struct PartitionState {
     /// Group commit: whether an appender is leading the next fsync.
     var flushLeaderActive = false
     var syncWaiters: [SyncWaiter] = []
+    /// When the last group-commit fsync finished (monotonic), where the next window starts.
+    var lastFsyncNanos: Int64 = 0
 
     /// Readers parked in `waitForData`, by id.
     var dataWaiters: [UInt64: DataWaiter] = [:]
