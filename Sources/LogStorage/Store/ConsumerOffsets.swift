@@ -46,16 +46,24 @@ final class ConsumerOffsets: Sendable {
         var committed: [Key: Committed] = [:]
         var pinned: Set<GroupTopic> = []
         if let bytes = try FileIO.readFile(path) {
-            bytes.withUnsafeBytes { buf in
+            let newerVersion: UInt8? = bytes.withUnsafeBytes { buf in
                 var position = 0
                 while position + 8 <= buf.count {
                     let length = Int(BigEndian.read(UInt32.self, buf, at: position))
                     let crc = BigEndian.read(UInt32.self, buf, at: position + 4)
                     guard position + 8 + length <= buf.count else { break }
                     let payload = UnsafeRawBufferPointer(rebasing: buf[(position + 8)..<(position + 8 + length)])
-                    guard CRC32C.checksum(payload) == crc, ConsumerOffsets.apply(payload, &committed, &pinned) else { break }
+                    guard CRC32C.checksum(payload) == crc else { break }
+                    // An intact entry from a newer build: stop rather than compact it away.
+                    if let first = payload.first, first > ConsumerOffsets.version { return first }
+                    guard ConsumerOffsets.apply(payload, &committed, &pinned) else { break }
                     position += 8 + length
                 }
+                return nil
+            }
+            if let newerVersion {
+                throw LogStorageError(.invalidConfig,
+                                      "\(path): entry version \(newerVersion) is newer than this build reads (\(ConsumerOffsets.version))")
             }
         }
         var compacted: [UInt8] = []

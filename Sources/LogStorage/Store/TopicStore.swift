@@ -41,12 +41,17 @@ public final class TopicStore: Sendable {
                 options.logger.warning("skipping a topic directory without topic.json", metadata: ["path": "\(topicDirectory)"])
                 continue
             }
-            let config: TopicConfig
+            let file: TopicFile
             do {
-                config = try JSONDecoder().decode(TopicFile.self, from: Data(bytes)).config
+                file = try JSONDecoder().decode(TopicFile.self, from: Data(bytes))
             } catch {
-                throw LogStorageError(.invalidConfig, "\(topicDirectory)/topic.json cannot be read")
+                throw LogStorageError(.invalidConfig, "\(topicDirectory)/topic.json cannot be read: \(error)")
             }
+            guard file.version == 1 else {
+                throw LogStorageError(.invalidConfig, "\(topicDirectory)/topic.json has version \(file.version); this build reads 1")
+            }
+            let config = file.config
+            try config.validate()
             loaded[name] = try Self.openTopic(name: name, config: config, directory: topicDirectory, options: options)
         }
         topics = Mutex(loaded)
