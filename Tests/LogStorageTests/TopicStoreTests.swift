@@ -1,3 +1,4 @@
+import Foundation
 import PetrelCore
 import Testing
 @testable import LogStorage
@@ -96,5 +97,20 @@ import Testing
         runner.cancel()
         try await runner.value
         try store.close()
+    }
+}
+
+@Suite struct TopicConfigTests {
+    @Test("topic.json keys that are missing take defaults; null means no limit")
+    func decoding() throws {
+        let json = #"{"partitions": 4, "retentionBytes": null, "retentionMs": null}"#
+        let config = try JSONDecoder().decode(TopicConfig.self, from: Data(json.utf8))
+        #expect(config.partitions == 4)
+        #expect(config.retentionMs == nil && config.retentionBytes == nil)
+        #expect(config.segmentBytes == TopicConfig().segmentBytes)
+        let round = try JSONDecoder().decode(TopicConfig.self, from: JSONEncoder().encode(config))
+        #expect(round == config)
+        let defaults = try JSONDecoder().decode(TopicConfig.self, from: Data("{}".utf8))
+        #expect(defaults == TopicConfig())
     }
 }

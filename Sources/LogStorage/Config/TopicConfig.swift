@@ -31,6 +31,36 @@ public struct TopicConfig: Sendable, Codable, Equatable {
         self.cleanupPolicy = cleanupPolicy
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case partitions, retentionMs, retentionBytes, segmentBytes, segmentMs, maxMessageBytes, cleanupPolicy
+    }
+
+    /// Missing keys take their defaults, so a `topic.json` written before a
+    /// setting existed still opens. A present `null` means "no limit".
+    public init(from decoder: any Decoder) throws {
+        let defaults = TopicConfig()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        partitions = try c.decodeIfPresent(Int.self, forKey: .partitions) ?? defaults.partitions
+        retentionMs = c.contains(.retentionMs) ? try c.decodeIfPresent(Int64.self, forKey: .retentionMs) : defaults.retentionMs
+        retentionBytes = c.contains(.retentionBytes) ? try c.decodeIfPresent(Int64.self, forKey: .retentionBytes) : defaults.retentionBytes
+        segmentBytes = try c.decodeIfPresent(Int.self, forKey: .segmentBytes) ?? defaults.segmentBytes
+        segmentMs = c.contains(.segmentMs) ? try c.decodeIfPresent(Int64.self, forKey: .segmentMs) : defaults.segmentMs
+        maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes) ?? defaults.maxMessageBytes
+        cleanupPolicy = try c.decodeIfPresent(CleanupPolicy.self, forKey: .cleanupPolicy) ?? defaults.cleanupPolicy
+    }
+
+    /// Writes every key, `null` for "no limit", so the file says what applies.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(partitions, forKey: .partitions)
+        try c.encode(retentionMs, forKey: .retentionMs)
+        try c.encode(retentionBytes, forKey: .retentionBytes)
+        try c.encode(segmentBytes, forKey: .segmentBytes)
+        try c.encode(segmentMs, forKey: .segmentMs)
+        try c.encode(maxMessageBytes, forKey: .maxMessageBytes)
+        try c.encode(cleanupPolicy, forKey: .cleanupPolicy)
+    }
+
     /// Throws `.invalidConfig` naming the first setting out of range.
     public func validate() throws(LogStorageError) {
         func bad(_ what: String) -> LogStorageError { LogStorageError(.invalidConfig, "topic config: \(what)") }
@@ -42,7 +72,9 @@ public struct TopicConfig: Sendable, Codable, Equatable {
         if let retentionMs, retentionMs < 0 { throw bad("retentionMs must not be negative, got \(retentionMs)") }
         if let retentionBytes, retentionBytes < 0 { throw bad("retentionBytes must not be negative, got \(retentionBytes)") }
         if let segmentMs, segmentMs < 1 { throw bad("segmentMs must be positive, got \(segmentMs)") }
-        guard maxMessageBytes >= 1024 else { throw bad("maxMessageBytes must be at least 1024, got \(maxMessageBytes)") }
+        guard (1024...Int(Int32.max) / 2).contains(maxMessageBytes) else {
+            throw bad("maxMessageBytes must be 1024...\(Int32.max / 2), got \(maxMessageBytes)")
+        }
     }
 
     /// Kafka's topic name rules: 1–249 characters of `[a-zA-Z0-9._-]`, not `.` or `..`.
