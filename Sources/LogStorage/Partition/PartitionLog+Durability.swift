@@ -39,16 +39,20 @@ extension PartitionLog {
                     let remaining = Int64(milliseconds) * 1_000_000 - since
                     if remaining > 0 { try? await Task.sleep(for: .nanoseconds(remaining)) }
                 }
-                if let error = finishGroupCommit() { throw error }
+                if let error = await finishGroupCommit() { throw error }
             }
         }
     }
 
     /// Runs one fsync for everything written so far, then resumes the parked
     /// appenders it covered and hands leadership to one it did not.
-    private func finishGroupCommit() -> LogStorageError? {
+    private func finishGroupCommit() async -> LogStorageError? {
         var failure: LogStorageError?
-        do { try flush() } catch { failure = error }
+        do {
+            try await BlockingIOPool.shared.run { () throws(LogStorageError) in try self.flush() }
+        } catch {
+            failure = error
+        }
         let (ready, nextLeader): ([SyncWaiter], SyncWaiter?) = state.withLock { s in
             var ready: [SyncWaiter] = []
             var remaining: [SyncWaiter] = []
