@@ -1,0 +1,132 @@
+import PetrelCore
+
+/// Reads by offset and lookups by time. Positions are captured under the
+/// lock, the bytes are read outside it: segments only grow, and a segment
+/// deleted by retention stays readable through its open descriptor.
+extension PartitionLog {
+    /// Where a read goes: segments from the one holding the offset, each with
+    /// the position to start at and the size it had when the read began.
+    private struct ReadPlan {
+        var parts: [(segment: Segment, start: Int, end: Int)] = []
+        var highWatermark: Int64 = 0
+    }
+
+    private func plan(from offset: Int64) throws(LogStorageError) -> ReadPlan {
+        try state.withLock { (s) throws(LogStorageError) -> ReadPlan in
+            guard offset >= s.logStartOffset && offset <= s.logEndOffset else {
+                throw LogStorageError(.offsetOutOfRange,
+                                      "\(topic)-\(partition): offset \(offset) is outside \(s.logStartOffset)...\(s.logEndOffset)")
+            }
+            var plan = ReadPlan(highWatermark: s.highWatermark)
+            guard offset < s.highWatermark else { return plan }
+            let first = s.segmentIndex(for: offset)
+            for i in first..<s.segments.count {
+                let segment = s.segments[i]
+                let start = i == first ? segment.index.position(atOrBefore: UInt32(max(0, offset - segment.baseOffset))) : 0
+                plan.parts.append((segment, start, segment.size))
+            }
+            return plan
+        }
+    }
+
+    /// Whole batches holding `offset` and after, up to the high watermark and
+    /// about `maxBytes` (always at least one batch when one exists), as stored:
+    /// what a Kafka Fetch response carries. The first batch may start before
+    /// `offset`, as in Kafka. Throws `.offsetOutOfRange` below logStartOffset or
+    /// past logEndOffset; empty at or past the high watermark.
+    public func readRaw(from offset: Int64, maxBytes: Int) throws -> [UInt8] {
+        let plan = try plan(from: offset)
+        var out: [UInt8] = []
+        for part in plan.parts {
+            let done = try collect(from: part.segment, start: part.start, end: part.end, minOffset: offset,
+                                   highWatermark: plan.highWatermark, maxBytes: maxBytes, into: &out)
+            if done { break }
+        }
+        return out
+    }
+
+    /// Records from `offset` on, decoded, up to the high watermark and about
+    /// `maxBytes`; at least one record when one exists past `offset`.
+    public func read(from offset: Int64, maxBytes: Int) throws -> [Record] {
+        let raw = try readRaw(from: offset, maxBytes: maxBytes)
+        let hw = highWatermark
+        do {
+            let records = try withBytes(raw) { (buf) throws(RecordBatchError) in try RecordBatch.decodeAll(buf) }
+            return records.filter { $0.offset >= offset && $0.offset < hw }
+        } catch {
+            throw LogStorageError(.corruptBatch, "\(topic)-\(partition): cannot decode stored batch: \(error.message)", cause: error)
+        }
+    }
+
+    /// Appends the batches of one segment to `out`; true when the read is complete.
+    private func collect(from segment: Segment, start: Int, end: Int, minOffset: Int64, highWatermark: Int64,
+                         maxBytes: Int, into out: inout [UInt8]) throws(LogStorageError) -> Bool {
+        var position = start
+        var chunk: [UInt8] = []
+        var chunkStart = start
+        while position < end {
+            var relative = position - chunkStart
+            if relative > chunk.count - RecordBatchHeader.size {
+                let want = min(end - position, max(maxBytes - out.count, 64 * 1024))
+                chunk = try FileIO.pread(segment.fd, count: want, at: position, path: segment.logPath)
+                chunkStart = position
+                relative = 0
+                guard chunk.count >= RecordBatchHeader.size else { break }
+            }
+            let header = chunk.withUnsafeBytes { RecordBatch.parseHeader(UnsafeRawBufferPointer(rebasing: $0[relative...]))! }
+            let size = header.totalSize
+            guard size >= RecordBatchHeader.size, position + size <= end else {
+                throw LogStorageError(.corruptBatch, "\(segment.logPath): bad batch length \(header.batchLength) at byte \(position)")
+            }
+            if header.baseOffset >= highWatermark { return true }
+            if header.nextOffset <= minOffset {
+                position += size
+                continue
+            }
+            if !out.isEmpty && out.count + size > maxBytes { return true }
+            if chunk.count - relative < size {
+                let want = max(size, min(end - position, maxBytes - out.count))
+                chunk = try FileIO.pread(segment.fd, count: want, at: position, path: segment.logPath)
+                chunkStart = position
+                relative = 0
+                guard chunk.count >= size else { break }
+            }
+            out.append(contentsOf: chunk[relative..<(relative + size)])
+            position += size
+            if out.count >= maxBytes { return true }
+        }
+        return false
+    }
+
+    /// The first offset whose record timestamp is at or after `timestamp`
+    /// (Kafka ListOffsets by time); nil when no visible record is that new.
+    public func offset(atOrAfterTimestamp timestamp: Int64) -> Int64? {
+        let candidates: [(segment: Segment, start: Int, end: Int)]
+        let hw: Int64
+        (candidates, hw) = state.withLock { s in
+            var parts: [(segment: Segment, start: Int, end: Int)] = []
+            for segment in s.segments where segment.maxTimestamp >= timestamp {
+                parts.append((segment, segment.index.position(beforeTimestamp: timestamp), segment.size))
+            }
+            return (parts, s.highWatermark)
+        }
+        for part in candidates {
+            var position = part.start
+            while position < part.end {
+                guard let headerBytes = try? FileIO.pread(part.segment.fd, count: RecordBatchHeader.size, at: position,
+                                                          path: part.segment.logPath),
+                      let header = headerBytes.withUnsafeBytes({ RecordBatch.parseHeader($0) }),
+                      header.totalSize >= RecordBatchHeader.size else { break }
+                if header.baseOffset >= hw { return nil }
+                if header.maxTimestamp >= timestamp {
+                    guard let batch = try? FileIO.pread(part.segment.fd, count: header.totalSize, at: position,
+                                                        path: part.segment.logPath),
+                          let records = try? RecordBatch.decode(batch) else { return header.baseOffset }
+                    return records.first { $0.timestamp >= timestamp }?.offset ?? header.baseOffset
+                }
+                position += header.totalSize
+            }
+        }
+        return nil
+    }
+}
