@@ -1,0 +1,54 @@
+import Foundation
+
+/// `meta.json` of a block: what range it covers, where it came from, and the
+/// replay offset that was current when it was persisted.
+struct BlockMeta: Codable, Sendable, Equatable {
+    struct Stats: Codable, Sendable, Equatable {
+        var numSeries: Int
+        var numSamples: Int
+        var numChunks: Int
+    }
+
+    struct Compaction: Codable, Sendable, Equatable {
+        /// 1 for a block cut from the head, parents' max + 1 after compaction.
+        var level: Int
+        /// Ids of the level-1 blocks whose data this block holds.
+        var sources: [String]
+    }
+
+    var version = 1
+    var id: String
+    /// Covered range, half-open: [minTime, maxTime).
+    var minTime: Int64
+    var maxTime: Int64
+    var stats: Stats
+    var compaction: Compaction
+    /// The source offset to resume feeding from, as of when this block was written.
+    var replayOffset: Int64
+
+    static let fileName = "meta.json"
+
+    static func read(from directory: String) throws -> BlockMeta {
+        let path = directory + "/" + fileName
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try JSONDecoder().decode(BlockMeta.self, from: data)
+        } catch {
+            throw TSDBError(.corrupt, "cannot read block meta \(path)", cause: error)
+        }
+    }
+
+    func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array(try encoder.encode(self))
+    }
+
+    /// A new block id: creation time in ms (hex, sortable) and 64 random bits.
+    static func newID(nowMillis: Int64) -> String {
+        let time = String(UInt64(max(0, nowMillis)), radix: 16)
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return String(repeating: "0", count: max(0, 12 - time.count)) + time
+            + String(repeating: "0", count: 16 - random.count) + random
+    }
+}

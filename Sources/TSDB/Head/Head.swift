@@ -1,0 +1,235 @@
+import Logging
+import Metrics
+import PetrelCore
+import Synchronization
+
+/// The in-memory part of the database: recent samples of every active series,
+/// indexed by label. Series live in striped maps so appends and queries on
+/// different series rarely contend; each series has its own lock.
+final class Head: Sendable {
+    static let stripeCount = 64
+
+    struct Stripe {
+        var byRef: [SeriesRef: MemSeries] = [:]
+        var byHash: [UInt64: [MemSeries]] = [:]
+    }
+
+    /// Series creation bookkeeping: the next ref and the cardinality counters.
+    struct Registry {
+        var nextRef: SeriesRef = 1
+        var perMetric: [String: Int] = [:]
+        var total = 0
+    }
+
+    let options: TSDBOptions
+    let postings = MemPostings()
+    let stripes: [StripeLock]
+    let registry = Mutex(Registry())
+    let replay: Mutex<ReplayTracker>
+    /// Samples older than this belong to persisted blocks and are refused.
+    let minValidTime: Atomic<Int64>
+    let minTime = Atomic<Int64>(Int64.max)
+    let maxTime = Atomic<Int64>(Int64.min)
+    let sampleCount = Atomic<Int>(0)
+    let metrics: TSDBMetrics
+
+    init(options: TSDBOptions, minValidTime: Int64, replayOffset: Int64, metrics: TSDBMetrics) {
+        self.options = options
+        self.stripes = (0..<Head.stripeCount).map { _ in StripeLock() }
+        self.minValidTime = Atomic(minValidTime)
+        self.replay = Mutex(ReplayTracker(resumeFrom: replayOffset))
+        self.metrics = metrics
+    }
+
+    // MARK: series
+
+    func series(_ ref: SeriesRef) -> MemSeries? {
+        stripes[Int(ref % UInt64(Head.stripeCount))].withLock { $0.byRef[ref] }
+    }
+
+    /// The series with these labels, created if new. Throws `.limit` when a new
+    /// series would pass `maxSeries` or `maxSeriesPerMetric`.
+    func getOrCreate(_ labels: Labels) throws -> MemSeries {
+        guard !labels.isEmpty else { throw TSDBError(.invalidArgument, "a series needs at least one label") }
+        let hash = labels.stableHash
+        return try stripes[Int(hash % UInt64(Head.stripeCount))].withLock { stripe in
+            if let found = stripe.byHash[hash]?.first(where: { $0.labels == labels }) { return found }
+            let metric = labels.name ?? ""
+            let ref: SeriesRef = try registry.withLock { r in
+                if options.maxSeries > 0 && r.total >= options.maxSeries {
+                    metrics.seriesLimitRejections.increment()
+                    throw TSDBError(.limit, "series limit reached: maxSeries=\(options.maxSeries), new series \(labels) of metric \"\(metric)\" rejected")
+                }
+                let perMetric = r.perMetric[metric, default: 0]
+                if options.maxSeriesPerMetric > 0 && perMetric >= options.maxSeriesPerMetric {
+                    metrics.seriesLimitRejections.increment()
+                    throw TSDBError(.limit, "series limit reached for metric \"\(metric)\": maxSeriesPerMetric=\(options.maxSeriesPerMetric)")
+                }
+                r.perMetric[metric] = perMetric + 1
+                r.total += 1
+                defer { r.nextRef += 1 }
+                return r.nextRef
+            }
+            let interned = postings.add(ref, labels)
+            let series = MemSeries(ref: ref, labels: interned)
+            stripe.byHash[hash, default: []].append(series)
+            stripes[Int(ref % UInt64(Head.stripeCount))].withLock { $0.byRef[ref] = series }
+            metrics.headSeries.record(seriesCount)
+            return series
+        }
+    }
+
+    var seriesCount: Int { registry.withLock { $0.total } }
+
+    /// Every series currently in the head (a snapshot).
+    func allSeries() -> [MemSeries] {
+        var out: [MemSeries] = []
+        for stripe in stripes { stripe.withLock { out.append(contentsOf: $0.byRef.values) } }
+        return out
+    }
+
+    /// Drops series that hold no samples (after a cut) from the maps and the index.
+    func removeEmpty(_ candidates: [MemSeries]) {
+        var removed: [MemSeries] = []
+        for series in candidates {
+            let hash = series.labels.stableHash
+            stripes[Int(hash % UInt64(Head.stripeCount))].withLock { stripe in
+                // Checked under the series lock so a concurrent commit either lands first
+                // (and the series stays) or sees `removed` and re-creates it.
+                let empty = series.state.withLock { s in
+                    if s.isEmpty { s.removed = true }
+                    return s.removed
+                }
+                guard empty else { return }
+                stripe.byHash[hash]?.removeAll { $0 === series }
+                if stripe.byHash[hash]?.isEmpty == true { stripe.byHash[hash] = nil }
+                stripes[Int(series.ref % UInt64(Head.stripeCount))].withLock { _ = $0.byRef.removeValue(forKey: series.ref) }
+                removed.append(series)
+            }
+        }
+        guard !removed.isEmpty else { return }
+        registry.withLock { r in
+            for series in removed {
+                let metric = series.labels.name ?? ""
+                r.total -= 1
+                let left = r.perMetric[metric, default: 1] - 1
+                r.perMetric[metric] = left > 0 ? left : nil
+            }
+        }
+        postings.remove(removed.map(\.ref), labels: removed.map(\.labels))
+        metrics.headSeries.record(seriesCount)
+    }
+
+    // MARK: appends
+
+    /// Why a sample is refused before it is buffered, or nil when it is acceptable.
+    func check(_ t: Int64) -> TSDBError? {
+        let minValid = minValidTime.load(ordering: .relaxed)
+        if t < minValid {
+            return TSDBError(.outOfBounds, "sample at \(t) is before \(minValid), already persisted in a block")
+        }
+        let headMax = maxTime.load(ordering: .relaxed)
+        if headMax != Int64.min && t < headMax - options.outOfOrderWindow {
+            return TSDBError(.tooOld, "sample at \(t) is older than the out-of-order window (\(options.outOfOrderWindow) ms before \(headMax))")
+        }
+        return nil
+    }
+
+    /// Applies a batch: each sample under its own series' lock, then records the offset.
+    func commit(_ batch: [PendingSample], sourceOffset: Int64?) {
+        var accepted = 0, rejectedOld = 0, rejectedBounds = 0
+        var newest = Int64.min, oldest = Int64.max
+        for sample in batch {
+            var series = sample.series
+            var outcome = AppendOutcome.tooOld
+            var retry = true
+            while retry {
+                retry = false
+                let minValid = minValidTime.load(ordering: .acquiring)
+                let headMax = maxTime.load(ordering: .relaxed)
+                let result = series.state.withLock { s -> AppendOutcome? in
+                    if s.removed { return nil }
+                    if sample.t < minValid { return .tooOld }
+                    if headMax != Int64.min && sample.t < headMax - options.outOfOrderWindow { return .tooOld }
+                    return s.append(sample.t, sample.v, chunkSamples: options.chunkSamples)
+                }
+                if let result {
+                    outcome = result
+                } else if let fresh = try? getOrCreate(series.labels) {
+                    // Dropped by a cut since the appender resolved it: re-create and retry.
+                    series = fresh
+                    retry = true
+                } else {
+                    outcome = .tooOld
+                }
+                if outcome == .tooOld && !retry {
+                    if sample.t < minValid { rejectedBounds += 1 } else { rejectedOld += 1 }
+                }
+            }
+            switch outcome {
+            case .appended, .outOfOrder:
+                accepted += 1
+                newest = max(newest, sample.t)
+                oldest = min(oldest, sample.t)
+            case .duplicate, .tooOld:
+                break
+            }
+        }
+        if accepted > 0 {
+            sampleCount.add(accepted, ordering: .relaxed)
+            maxTime.max(newest)
+            minTime.min(oldest)
+            metrics.samplesAppended.increment(by: accepted)
+        }
+        if rejectedOld > 0 { metrics.rejected(.tooOld).increment(by: rejectedOld) }
+        if rejectedBounds > 0 { metrics.rejected(.outOfBounds).increment(by: rejectedBounds) }
+        if let sourceOffset {
+            let end: Int64? = accepted > 0 ? blockStart(newest) + options.blockDuration : nil
+            replay.withLock { $0.commit(offset: sourceOffset, rangeEnd: end) }
+        }
+    }
+
+    /// The start of the aligned block range holding `t`.
+    func blockStart(_ t: Int64) -> Int64 {
+        let d = options.blockDuration
+        let q = t / d
+        return (t % d < 0 ? q - 1 : q) * d
+    }
+}
+
+/// A sample waiting in an appender for its batch to be committed.
+struct PendingSample {
+    var series: MemSeries
+    var t: Int64
+    var v: Double
+}
+
+extension Atomic where Value == Int64 {
+    func max(_ v: Int64) {
+        var current = load(ordering: .relaxed)
+        while v > current {
+            let (exchanged, original) = compareExchange(expected: current, desired: v, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    func min(_ v: Int64) {
+        var current = load(ordering: .relaxed)
+        while v < current {
+            let (exchanged, original) = compareExchange(expected: current, desired: v, ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
+}
+
+/// One stripe of the series maps with its own lock (a class because `Mutex`
+/// cannot be stored in an array).
+final class StripeLock: Sendable {
+    private let mutex = Mutex(Head.Stripe())
+
+    func withLock<R, E: Error>(_ body: (inout sending Head.Stripe) throws(E) -> sending R) throws(E) -> sending R {
+        try mutex.withLock(body)
+    }
+}

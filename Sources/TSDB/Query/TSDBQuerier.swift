@@ -1,0 +1,100 @@
+import PetrelCore
+
+/// A read view over [mint, maxt] (inclusive): the head plus the blocks that
+/// existed when it was made. Results merge every source, newest winning on
+/// equal timestamps, so samples present in both a block and the head show once.
+public struct TSDBQuerier: Sendable {
+    let head: Head
+    /// Oldest first: later blocks win on equal timestamps, the head wins over all.
+    let blocks: [BlockReader]
+    public let mint: Int64
+    public let maxt: Int64
+
+    init(head: Head, blocks: [BlockReader], mint: Int64, maxt: Int64) {
+        self.head = head
+        self.blocks = blocks.filter { $0.meta.maxTime > mint && $0.meta.minTime <= maxt }
+            .sorted { $0.meta.id < $1.meta.id }
+        self.mint = mint
+        self.maxt = maxt
+    }
+
+    /// Series matching all `matchers` with their samples in range, sorted by labels.
+    /// Throws `.limit` when the query would read more than `maxSamples` samples
+    /// (checked on chunk counts before decoding).
+    public func select(_ matchers: [LabelMatcher], maxSamples: Int = .max) throws -> [SeriesData] {
+        guard mint <= maxt else { return [] }
+        var merged: [Labels: SampleMerge.Columns] = [:]
+        var budget = maxSamples
+        func spend(_ n: Int) throws {
+            budget -= n
+            if budget < 0 {
+                throw TSDBError(.limit, "query would select more than \(maxSamples) samples")
+            }
+        }
+        for block in blocks {
+            let ids = block.postings(matching: matchers)
+            for id in ids { try spend(block.estimatedSamples(Int(id), mint: mint, maxt: maxt)) }
+            for id in ids {
+                let columns = try block.samples(Int(id), mint: mint, maxt: maxt)
+                guard !columns.timestamps.isEmpty else { continue }
+                let labels = block.seriesLabels[Int(id)]
+                merged[labels] = SampleMerge.merge(merged[labels] ?? ([], []), columns)
+            }
+        }
+        var snapshots: [(Labels, SeriesSnapshot)] = []
+        for ref in head.postings.postings(matching: matchers) {
+            guard let series = head.series(ref) else { continue }
+            let snapshot = series.state.withLock { $0.snapshot(mint: mint, maxt: maxt) }
+            try spend(snapshot.estimatedSamples)
+            snapshots.append((series.labels, snapshot))
+        }
+        for (labels, snapshot) in snapshots {
+            let columns = try snapshot.samples(mint: mint, maxt: maxt)
+            guard !columns.timestamps.isEmpty else { continue }
+            merged[labels] = SampleMerge.merge(merged[labels] ?? ([], []), columns)
+        }
+        return merged.map { SeriesData(labels: $0.key, timestamps: $0.value.timestamps, values: $0.value.values) }
+            .sorted { $0.labels < $1.labels }
+    }
+
+    /// Labels of the series matching `matchers` that have chunks overlapping the range, sorted.
+    public func series(_ matchers: [LabelMatcher]) -> [Labels] {
+        var out: Set<Labels> = []
+        for block in blocks {
+            for id in block.postings(matching: matchers)
+            where block.seriesChunks[Int(id)].contains(where: { $0.maxT >= mint && $0.minT <= maxt }) {
+                out.insert(block.seriesLabels[Int(id)])
+            }
+        }
+        for ref in head.postings.postings(matching: matchers) {
+            guard let series = head.series(ref) else { continue }
+            let overlaps = series.state.withLock { s in !s.isEmpty && s.minTime <= maxt && max(s.maxTime, s.oooTimes.last ?? .min) >= mint }
+            if overlaps { out.insert(series.labels) }
+        }
+        return out.sorted()
+    }
+
+    /// Label names in use, sorted; restricted to matching series when `matchers` is not empty.
+    public func labelNames(_ matchers: [LabelMatcher] = []) -> [String] {
+        if matchers.isEmpty {
+            var names = Set(head.postings.labelNames())
+            for block in blocks { names.formUnion(block.labelNames()) }
+            return names.sorted()
+        }
+        var names: Set<String> = []
+        for labels in series(matchers) { for l in labels { names.insert(l.name) } }
+        return names.sorted()
+    }
+
+    /// Values of label `name`, sorted; restricted to matching series when `matchers` is not empty.
+    public func labelValues(_ name: String, _ matchers: [LabelMatcher] = []) -> [String] {
+        if matchers.isEmpty {
+            var values = Set(head.postings.labelValues(name))
+            for block in blocks { values.formUnion(block.labelValues(name)) }
+            return values.sorted()
+        }
+        var values: Set<String> = []
+        for labels in series(matchers) { if let v = labels[name] { values.insert(v) } }
+        return values.sorted()
+    }
+}

@@ -1,0 +1,103 @@
+import PetrelCore
+import Testing
+@testable import TSDB
+
+@Suite("Gorilla and block chunks")
+struct XORChunkTests {
+    /// Random sample columns with the hard cases: NaN, ±Inf, repeats, huge gaps.
+    static func randomSamples(count: Int, seed: UInt64) -> ([Int64], [Double]) {
+        var rng = SplitMix(seed: seed)
+        var t = Int64(bitPattern: rng.next() % 4_000_000_000_000) - 1_000_000_000_000
+        var ts: [Int64] = [], vs: [Double] = []
+        var v = 0.0
+        for _ in 0..<count {
+            switch rng.next() % 10 {
+            case 0: t += Int64(rng.next() % (1 << 40)) + 1           // huge gap
+            case 1: t += 1
+            default: t += 15_000 + Int64(rng.next() % 20) - 10
+            }
+            switch rng.next() % 12 {
+            case 0: v = .nan
+            case 1: v = .infinity
+            case 2: v = -.infinity
+            case 3: v = StaleMarker.value
+            case 4, 5: break                                          // repeat
+            case 6: v = Double(bitPattern: rng.next())
+            case 7: v = Double(Int(rng.next() % 1000))
+            default: v = (v.isFinite ? v : 0) + Double(rng.next() % 10_000) / 100
+            }
+            ts.append(t)
+            vs.append(v)
+        }
+        return (ts, vs)
+    }
+
+    static func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+
+    @Test("XOR chunks round-trip random samples bit for bit", arguments: 0..<200)
+    func xorRoundTrip(seed: Int) throws {
+        let (ts, vs) = Self.randomSamples(count: 1 + seed % 300, seed: UInt64(seed))
+        var chunk = XORChunk()
+        for (t, v) in zip(ts, vs) { chunk.append(t, v) }
+        var outT: [Int64] = [], outV: [Double] = []
+        try XORChunk.decode(chunk.bytes, into: &outT, &outV)
+        #expect(outT == ts)
+        #expect(Self.sameBits(outV, vs))
+        #expect(chunk.count == ts.count)
+    }
+
+    @Test("block chunks round-trip random samples with either encoding", arguments: 0..<100)
+    func blockRoundTrip(seed: Int) throws {
+        let (ts, vs) = Self.randomSamples(count: 1 + seed % 200, seed: UInt64(seed) &+ 77)
+        let bytes = BlockChunk.encode(ts[...], vs[...])
+        var outT: [Int64] = [], outV: [Double] = []
+        try BlockChunk.decode(bytes, into: &outT, &outV)
+        #expect(outT == ts)
+        #expect(Self.sameBits(outV, vs))
+    }
+
+    @Test("decimal counters use the decimal encoding and round-trip")
+    func decimalCounters() throws {
+        var ts: [Int64] = [], vs: [Double] = []
+        var v = 1234.56
+        for i in 0..<120 {
+            ts.append(Int64(i) * 15_000)
+            v += Double(i % 7) * 0.01 + 0.5
+            vs.append((v * 100).rounded() / 100)
+        }
+        let bytes = BlockChunk.encode(ts[...], vs[...])
+        #expect(bytes[0] == BlockChunk.decimal)
+        var outT: [Int64] = [], outV: [Double] = []
+        try BlockChunk.decode(bytes, into: &outT, &outV)
+        #expect(outT == ts)
+        #expect(Self.sameBits(outV, vs))
+    }
+
+    @Test("truncated chunks throw instead of crashing")
+    func truncated() {
+        var chunk = XORChunk()
+        for i in 0..<50 { chunk.append(Int64(i) * 1000, Double(i) * 1.5) }
+        let bytes = chunk.bytes
+        for cut in [1, 3, 10, bytes.count / 2, bytes.count - 2] {
+            var t: [Int64] = [], v: [Double] = []
+            #expect(throws: TSDBError.self) { try XORChunk.decode(Array(bytes[..<cut]), into: &t, &v) }
+        }
+        var t: [Int64] = [], v: [Double] = []
+        #expect(throws: TSDBError.self) { try BlockChunk.decode([9, 1, 2], into: &t, &v) }
+    }
+}
+
+/// A small deterministic generator for reproducible property tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
