@@ -15,7 +15,6 @@ instead of equality:
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from typing import Optional
@@ -23,7 +22,7 @@ from typing import Optional
 import pytest
 
 from harness import describe
-from promapi import raw_samples, t_ms, wait_samples, write_lp
+from promapi import strip_ignored, t_ms, wait_samples, write_lp
 
 NOW_S = int(time.time())
 HOUR_S = NOW_S // 3600 * 3600 - 2 * 3600          # two hours ago, on the hour
@@ -32,8 +31,6 @@ TS_MS = TS_S * 1000
 TS_NS = TS_MS * 1_000_000
 NEG_NS = -1_000_000_000_000                        # 1969-12-31T23:43:20Z, whole milliseconds
 
-# Labels a stand-in server adds on its own (VictoriaMetrics adds `db`); ignored only in stand-in mode.
-IGNORED_LABELS = {"db"} if os.environ.get("PETREL_STANDIN") else set()
 
 
 @dataclass(frozen=True)
@@ -168,7 +165,7 @@ def petrel_samples(petrel, name: str, at_ms: int, window_s: int, count: int) -> 
     res = wait_samples(petrel.base, name, None, at_ms, window_s, count=count)
     got = []
     for series in res:
-        labels = {k: v for k, v in series["metric"].items() if k not in IGNORED_LABELS}
+        labels = strip_ignored(series["metric"])
         for t, v in series["values"]:
             got.append((labels, t_ms(t), float(v)))
     return got
