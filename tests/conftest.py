@@ -1,0 +1,100 @@
+"""Fixtures for the end-to-end suite: a real Petrel server and a real InfluxDB 1.6.
+
+Environment:
+  PETREL_BIN      the binary under test (default <repo>/.build/debug/petrel)
+  PETREL_STANDIN  set to "victoriametrics" to run the Petrel-facing tests against
+                  VictoriaMetrics instead. Only for checking the harness itself
+                  while Petrel is unfinished; VictoriaMetrics differs from the Petrel
+                  contract in places (no /ready, error bodies, /metrics names), so
+                  some tests fail there by design.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from harness import InfluxDBServer, PetrelServer, ServerProcess, VictoriaMetricsServer
+from promapi import query as _query
+
+STANDIN = os.environ.get("PETREL_STANDIN", "").lower()
+
+
+def _tmpdir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("PETREL_TEST_TMP", "/tmp")))
+
+
+def make_petrel(work_dir: Path, **kwargs) -> ServerProcess:
+    """A stopped Petrel (or, in stand-in mode, VictoriaMetrics) server object."""
+    if STANDIN in ("victoriametrics", "vm"):
+        return VictoriaMetricsServer(work_dir)
+    return PetrelServer(work_dir, **kwargs)
+
+
+class PetrelFactory:
+    """Starts Petrel servers with given options and stops all of them at teardown."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.servers: list[ServerProcess] = []
+
+    def start(self, **kwargs) -> ServerProcess:
+        server = make_petrel(self.root / f"petrel{len(self.servers)}", **kwargs)
+        self.servers.append(server)
+        server.start()
+        return server
+
+    def close(self) -> None:
+        for s in self.servers:
+            try:
+                s.stop()
+            except Exception:  # noqa: BLE001 - keep stopping the others
+                s.kill9()
+
+
+@pytest.fixture(scope="module")
+def petrel_factory() -> Iterator[PetrelFactory]:
+    root = _tmpdir("petrel-e2e-")
+    factory = PetrelFactory(root)
+    try:
+        yield factory
+    finally:
+        factory.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def petrel(petrel_factory: PetrelFactory) -> ServerProcess:
+    """A running Petrel shared by the tests of one module.
+
+    `.base` is the URL, `.data_dir` the data directory; `.restart()`, `.kill9()`,
+    `.stop()` and `.start_with_retry()` control the process.
+    """
+    return petrel_factory.start()
+
+
+@pytest.fixture(scope="session")
+def influxdb() -> Iterator[InfluxDBServer]:
+    """A running InfluxDB 1.6 with the database `petrel_test` created."""
+    if not shutil.which("influxd"):
+        pytest.fail("influxd is not installed: run scripts/install-test-deps.sh", pytrace=False)
+    root = _tmpdir("influxdb-e2e-")
+    server = InfluxDBServer(root)
+    server.start()
+    server.create_database("petrel_test")
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def query():
+    """`query(base, promql, time)` → the `data` object of a successful instant query."""
+    return _query
