@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PetrelCore
 import LogStorage
@@ -24,6 +25,11 @@ public final class PetrelComponents: Sendable {
         self.config = config
         self.logger = logger
         startedAt = timeSource.nowMillis()
+        do {
+            try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigError(file: "flags", key: "data_dir", message: "cannot create \(config.dataDir): \(error.localizedDescription)")
+        }
         let topicOptions = TopicStoreOptions(fsync: config.fsync, timeSource: timeSource, logger: logger)
         topics = try TopicStore(directory: config.dataDir + "/topics", options: topicOptions)
         if let existing = topics.topic(config.metricsTopic) {

@@ -25,7 +25,15 @@ public struct StructuredLogHandler: LogHandler {
             line += " \(key)=\(Self.quote(merged[key]!.description))"
         }
         line += "\n"
-        fputs(line, stderr)
+        var bytes = Array(line.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = write(2, buffer.baseAddress! + done, buffer.count - done)
+                if n <= 0 { break }
+                done += n
+            }
+        }
     }
 
     static func quote(_ s: String) -> String {

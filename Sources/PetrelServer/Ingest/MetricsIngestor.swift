@@ -87,7 +87,7 @@ public final class MetricsIngestor: Sendable {
         let receivedNanos = timeSource.nowNanos()
         var outcome = Outcome()
         let summary = body.withUnsafeBytes { buffer in
-            PrometheusTextParser.parse(buffer, defaultTimestamp: receivedNanos / 1_000_000) { _, _, _ in }
+            PrometheusTextParser().parse(buffer, defaultTimestamp: receivedNanos / 1_000_000) { _, _, _ in }
         }
         outcome.accepted = summary.accepted
         outcome.rejected = summary.rejected

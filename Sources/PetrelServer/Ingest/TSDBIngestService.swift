@@ -54,7 +54,7 @@ public struct TSDBIngestService: Service {
             }
             if records.isEmpty {
                 lagGauge.record(0)
-                _ = await partition.waitForData(after: next - 1, timeout: .seconds(1))
+                _ = await partition.waitForData(after: next, timeout: .seconds(1))
                 continue
             }
             for record in records {
@@ -119,7 +119,7 @@ struct SampleWriter {
             self.refs = refs
         case .prometheus:
             value.withUnsafeBytes { buffer in
-                _ = PrometheusTextParser.parse(buffer, defaultTimestamp: record.timestamp) { labels, t, v in
+                _ = PrometheusTextParser().parse(buffer, defaultTimestamp: record.timestamp) { labels, t, v in
                     do {
                         _ = try appender.append(labels, t, v)
                         ok += 1

@@ -29,7 +29,9 @@ struct OpsRoutes {
     /// Gauges that are read on demand rather than pushed on every change.
     func refreshGauges() {
         let stats = components.tsdb.stats
-        Gauge(label: "petrel_tsdb_series").record(Double(stats.series))
+        Gauge(label: "petrel_tsdb_series").record(Double(stats.headSeries))
+        Gauge(label: "petrel_tsdb_head_samples").record(Double(stats.headSamples))
+        Gauge(label: "petrel_tsdb_bytes_on_disk").record(Double(stats.bytesOnDisk))
         Gauge(label: "petrel_tsdb_blocks_loaded").record(Double(stats.blocks))
         Gauge(label: "petrel_tsdb_head_chunks_total").record(Double(stats.headChunks))
         for partition in components.metricsTopic.partitions.indices {

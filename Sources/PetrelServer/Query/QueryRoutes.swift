@@ -66,7 +66,7 @@ struct QueryRoutes {
         let start = monotonicNanos()
         defer { Self.queryDuration("instant").recordNanoseconds(Int64(monotonicNanos() - start)) }
         let result = try components.engine.instantQuery(q, at: t, storage: storage)
-        return PrometheusAPI.success { json in json.raw(result.jsonData()) }
+        return PrometheusAPI.success { json in json.raw(result.prometheusJSON) }
     }
 
     func range(_ params: FormParameters) throws -> Response {
@@ -86,7 +86,7 @@ struct QueryRoutes {
         let start = monotonicNanos()
         defer { Self.queryDuration("range").recordNanoseconds(Int64(monotonicNanos() - start)) }
         let result = try components.engine.rangeQuery(q, start: startMs, end: endMs, step: step, storage: storage)
-        return PrometheusAPI.success { json in json.raw(result.jsonData()) }
+        return PrometheusAPI.success { json in json.raw(result.prometheusJSON) }
     }
 
     func bounds(_ params: FormParameters) throws -> (Int64, Int64) {
