@@ -25,6 +25,18 @@ public final class MetricsIngestor: Sendable {
         public var rejected = 0
         public var firstError: String?
         public var firstErrorLine: Int?
+
+        /// Counts the summary's lines and keeps its first error, described by `describe`.
+        init(_ summary: ParseSummary, describe: (CodecError) -> String, accepted: Counter, rejected: Counter) {
+            self.accepted = summary.accepted
+            self.rejected = summary.rejected
+            if let error = summary.firstError {
+                firstError = describe(error)
+                firstErrorLine = error.line
+            }
+            accepted.increment(by: summary.accepted)
+            rejected.increment(by: summary.rejected)
+        }
     }
 
     let partition: PartitionLog
@@ -52,22 +64,15 @@ public final class MetricsIngestor: Sendable {
     public func writeLineProtocol(_ body: [UInt8], precision: Precision, db: String?) async throws -> Outcome {
         let receivedNanos = timeSource.nowNanos()
         var parser = LineProtocolParser()
-        var kept: [UInt8] = []
-        var outcome = Outcome()
+        // Where each valid line sits in the body; copied out only if some line was bad.
+        var kept: [Range<Int>] = []
         let summary = body.withUnsafeBytes { buffer in
             parser.parse(buffer, precision: precision, defaultTimestamp: receivedNanos) { line in
-                if !kept.isEmpty { kept.append(UInt8(ascii: "\n")) }
-                kept.append(contentsOf: line.raw)
+                let start = line.raw.baseAddress! - buffer.baseAddress!
+                kept.append(start..<(start + line.raw.count))
             }
         }
-        outcome.accepted = summary.accepted
-        outcome.rejected = summary.rejected
-        if let error = summary.firstError {
-            outcome.firstError = error.influxDescription
-            outcome.firstErrorLine = error.line
-        }
-        acceptedLines.increment(by: summary.accepted)
-        rejectedLines.increment(by: summary.rejected)
+        let outcome = Outcome(summary, describe: \.influxDescription, accepted: acceptedLines, rejected: rejectedLines)
         guard summary.accepted > 0 else { return outcome }
         var headers = [
             RecordHeader(key: Header.format, value: Array(Format.influx.rawValue.utf8)),
@@ -76,27 +81,27 @@ public final class MetricsIngestor: Sendable {
         if dbLabel, let db, !db.isEmpty {
             headers.append(RecordHeader(key: Header.db, value: Array(db.utf8)))
         }
-        // When every line was good the body is stored as it came.
-        let value = summary.rejected == 0 ? body : kept
+        var value = body
+        if summary.rejected > 0 {
+            value = []
+            value.reserveCapacity(body.count)
+            for range in kept {
+                if !value.isEmpty { value.append(UInt8(ascii: "\n")) }
+                value.append(contentsOf: body[range])
+            }
+        }
         try await append(value, headers: headers, timestampNanos: receivedNanos)
         return outcome
     }
 
     /// Ingests a Prometheus text exposition body (`/api/v1/import/prometheus`).
+    /// The body is stored as sent; the TSDB skips its bad lines again on read.
     public func importPrometheus(_ body: [UInt8]) async throws -> Outcome {
         let receivedNanos = timeSource.nowNanos()
-        var outcome = Outcome()
         let summary = body.withUnsafeBytes { buffer in
             PrometheusTextParser().parse(buffer, defaultTimestamp: receivedNanos / 1_000_000) { _, _, _ in }
         }
-        outcome.accepted = summary.accepted
-        outcome.rejected = summary.rejected
-        if let error = summary.firstError {
-            outcome.firstError = error.description
-            outcome.firstErrorLine = error.line
-        }
-        acceptedPromLines.increment(by: summary.accepted)
-        rejectedPromLines.increment(by: summary.rejected)
+        let outcome = Outcome(summary, describe: \.description, accepted: acceptedPromLines, rejected: rejectedPromLines)
         guard summary.accepted > 0 else { return outcome }
         let headers = [RecordHeader(key: Header.format, value: Array(Format.prometheus.rawValue.utf8))]
         try await append(body, headers: headers, timestampNanos: receivedNanos)
