@@ -63,17 +63,10 @@ extension LineScanner {
         // A string value is open from its '"' until the next counted comma or the end.
         var openString = -1
 
-        @inline(__always)
-        func closeString(at end: Int, cursor: inout Int) {
-            guard openString >= 0 else { return }
-            // Like InfluxDB, the content is the value minus its first and last byte.
-            let inner = end - openString >= 2 ? view(openString + 1, end - 1) : view(openString, openString)
-            let content = hasEscapes ? unescape(inner, escapable: .stringValue, cursor: &cursor) : inner
-            fields[count - 1].value = .string(content)
-            openString = -1
-        }
-
         while i < e {
+            // Ordinary bytes (most of every key) change no state: skip them in bulk.
+            while i < e && !LineScanner.isFieldSpecial(p[i]) { i += 1 }
+            if i >= e { break }
             let c = p[i]
             if c == LineScanner.backslash && i + 1 < e {
                 i += 2
@@ -91,7 +84,7 @@ extension LineScanner {
                 if i + 1 >= e { return .failure(.missingFieldValue) }
                 let next = p[i + 1]
                 if next == LineScanner.comma || next == LineScanner.space { return .failure(.missingFieldValue) }
-                closeString(at: keyStart, cursor: &cursor)
+                closeString(&openString, at: keyStart, field: count - 1, hasEscapes: hasEscapes, cursor: &cursor)
                 if count == options.maxFields { return .failure(.tooManyFields(options.maxFields)) }
                 var key = view(keyStart, i)
                 if hasEscapes { key = unescape(key, escapable: .fieldKey, cursor: &cursor) }
@@ -125,7 +118,7 @@ extension LineScanner {
             }
             if c == LineScanner.comma && !quoted {
                 commasSeen += 1
-                closeString(at: i, cursor: &cursor)
+                closeString(&openString, at: i, field: count - 1, hasEscapes: hasEscapes, cursor: &cursor)
                 keyStart = i + 1
             }
             if c == LineScanner.space && !quoted { break }
@@ -133,8 +126,21 @@ extension LineScanner {
         }
         if quoted { return .failure(.unbalancedQuotes) }
         if equalsSeen == 0 || commasSeen != equalsSeen - 1 { return .failure(.invalidFieldFormat) }
-        closeString(at: i, cursor: &cursor)
+        closeString(&openString, at: i, field: count - 1, hasEscapes: hasEscapes, cursor: &cursor)
         return .success((count, i))
+    }
+}
+
+extension LineScanner {
+    /// Ends the string value open since `openString` at `end`: like InfluxDB, its
+    /// content is the value minus its first and last byte, then unescaped.
+    @inline(__always)
+    func closeString(_ openString: inout Int, at end: Int, field: Int, hasEscapes: Bool, cursor: inout Int) {
+        guard openString >= 0 else { return }
+        let inner = end - openString >= 2 ? view(openString + 1, end - 1) : view(openString, openString)
+        let content = hasEscapes ? unescape(inner, escapable: .stringValue, cursor: &cursor) : inner
+        scratch.fields[field].value = .string(content)
+        openString = -1
     }
 }
 

@@ -27,6 +27,19 @@ struct LineScanner {
     static let backslash = UInt8(ascii: "\\")
     static let newline = UInt8(ascii: "\n")
 
+    /// Bytes that can end or escape a name in the key: space, comma, equals sign.
+    /// Every other byte is skipped in bulk; the rules only look at these.
+    @inline(__always)
+    static func isKeySpecial(_ c: UInt8) -> Bool {
+        c < 64 && (0x2000_1001_0000_0000 as UInt64) >> UInt64(c) & 1 != 0
+    }
+
+    /// Bytes the field scanner must look at: space, quote, comma, equals, backslash.
+    @inline(__always)
+    static func isFieldSpecial(_ c: UInt8) -> Bool {
+        c < 64 ? (0x2000_1005_0000_0000 as UInt64) >> UInt64(c) & 1 != 0 : c == backslash
+    }
+
     /// InfluxDB's `skipWhitespace`: spaces, tabs and NUL bytes.
     @inline(__always)
     static func isBlank(_ c: UInt8) -> Bool { c == space || c == UInt8(ascii: "\t") || c == 0 }
@@ -78,6 +91,7 @@ struct LineScanner {
         var hasTags = false
         while true {
             i += 1
+            while i < e && !LineScanner.isKeySpecial(p[i]) { i += 1 }
             if i >= e { return .failure(.missingFields) }
             if p[i - 1] == LineScanner.backslash { continue }
             if p[i] == LineScanner.comma { hasTags = true; break }
@@ -101,6 +115,7 @@ struct LineScanner {
                 }
                 while true {
                     i += 1
+                    while i < e && !LineScanner.isKeySpecial(p[i]) { i += 1 }
                     if i >= e { return .failure(.missingTagValue) }
                     let c = p[i]
                     if (c == LineScanner.space || c == LineScanner.comma) && p[i - 1] != LineScanner.backslash {
@@ -116,6 +131,7 @@ struct LineScanner {
                 }
                 while true {
                     i += 1
+                    while i < e && !LineScanner.isKeySpecial(p[i]) { i += 1 }
                     if i >= e { return .failure(.missingFields) }
                     let c = p[i]
                     if c == LineScanner.equals && p[i - 1] != LineScanner.backslash {

@@ -131,11 +131,35 @@ enum NumberScanner {
         return value
     }
 
-    /// Exact powers of ten: every one up to 1e22 is representable in a Double.
-    static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
+    /// 10^n for 0 <= n <= 22: exactly representable in a Double.
+    @inline(__always)
+    static func exactPowerOfTen(_ n: Int) -> Double {
+        switch n {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// A decimal float as Go's `strconv.ParseFloat` reads it:
     /// `-?(digits[.digits*]|.digits)([eE][+-]?digits)?`. Nil on bad syntax or when
@@ -196,7 +220,7 @@ enum NumberScanner {
         if mantissa == 0 { return negative ? -0.0 : 0.0 }
         if !dropped && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var value = Double(mantissa)
-            value = exponent < 0 ? value / exactPowersOfTen[-exponent] : value * exactPowersOfTen[exponent]
+            value = exponent < 0 ? value / exactPowerOfTen(-exponent) : value * exactPowerOfTen(exponent)
             return negative ? -value : value
         }
         // Rare: long mantissas or large exponents. Allocates only past 15 bytes.

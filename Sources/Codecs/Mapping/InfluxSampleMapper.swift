@@ -100,7 +100,7 @@ public struct InfluxSampleMapper {
 
     @inline(__always)
     private func isOverridden(_ key: UnsafeRawBufferPointer) -> Bool {
-        if key.elementsEqual(Labels.metricName.utf8) { return true }
+        if key.count == 8 && key.elementsEqual(Labels.metricName.utf8) { return true }
         for name in extraNames where name.count == key.count && name.elementsEqual(key) { return true }
         return false
     }
