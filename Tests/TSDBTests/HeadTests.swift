@@ -36,6 +36,23 @@ struct HeadTests {
         #expect(try db.querier(mint: 3000, maxt: 10_000).select([eq("job", "a")]).isEmpty)
     }
 
+    @Test("thousands of series get distinct refs that resolve on the fast path")
+    func manySeries() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        var refs: [SeriesRef] = []
+        for i in 0..<5000 { refs.append(try app.append(series("m", ["i": "\(i)"]), 1000, Double(i))) }
+        for (i, ref) in refs.enumerated() { try app.append(ref: ref, 2000, Double(i)) }
+        app.commit(sourceOffset: 0)
+        #expect(Set(refs).count == 5000)
+        #expect(try app.append(series("m", ["i": "42"]), 3000, 1) == refs[42])
+        let got = try db.querier(mint: 0, maxt: 5000).select([eq("__name__", "m")])
+        #expect(got.count == 5000)
+        #expect(got.allSatisfy { $0.timestamps == [1000, 2000] })
+        #expect(db.stats.headSeries == 5000)
+    }
+
     @Test("out-of-order samples within the window are accepted, older ones rejected")
     func outOfOrderWindow() throws {
         let hour: Int64 = 3_600_000
