@@ -186,4 +186,30 @@ struct HeadTests {
         #expect(all.count == 20)
         #expect(all.allSatisfy { $0.count == 200 })
     }
+
+    @Test("absurd timestamps are refused with an error, not a crash")
+    func extremeTimestamps() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        for t in [Int64.min, Int64.max, Int64.min + 1, 1 << 62] {
+            #expect(throws: TSDBError.self) { try app.append(series("m"), t, 1) }
+        }
+        try app.append(series("m"), 0, 1)
+        app.commit(sourceOffset: 0)
+        #expect(try db.querier(mint: .min, maxt: .max).select([eq("__name__", "m")]).first?.count == 1)
+    }
+
+    @Test("an unknown ref is reported as unknownSeries")
+    func unknownRef() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        do {
+            try app.append(ref: 12345, 1, 1)
+            Issue.record("expected unknownSeries")
+        } catch let e as TSDBError {
+            #expect(e.code == .unknownSeries)
+        }
+    }
 }

@@ -9,6 +9,8 @@ import Synchronization
 final class Head: Sendable {
     /// A power of two: ref & (stripeCount - 1) is the stripe.
     static let stripeCount = 64
+    /// Timestamps are kept within ±2^62 ms so range arithmetic cannot overflow.
+    static let timestampLimit: Int64 = 1 << 62
 
     struct Stripe {
         var byRef: [SeriesRef: MemSeries] = [:]
@@ -132,12 +134,15 @@ final class Head: Sendable {
 
     /// Why a sample is refused before it is buffered, or nil when it is acceptable.
     func check(_ t: Int64) -> TSDBError? {
+        guard t > -Head.timestampLimit && t < Head.timestampLimit else {
+            return TSDBError(.outOfBounds, "sample timestamp \(t) is outside ±2^62 ms")
+        }
         let minValid = minValidTime.load(ordering: .relaxed)
         if t < minValid {
             return TSDBError(.outOfBounds, "sample at \(t) is before \(minValid), already persisted in a block")
         }
         let headMax = maxTime.load(ordering: .relaxed)
-        if headMax != Int64.min && t < headMax - options.outOfOrderWindow {
+        if headMax != Int64.min && t < headMax &- options.outOfOrderWindow {
             return TSDBError(.tooOld, "sample at \(t) is older than the out-of-order window (\(options.outOfOrderWindow) ms before \(headMax))")
         }
         return nil
@@ -158,7 +163,7 @@ final class Head: Sendable {
                 let result = series.state.withLock { s -> AppendOutcome? in
                     if s.removed { return nil }
                     if sample.t < minValid { return .tooOld }
-                    if headMax != Int64.min && sample.t < headMax - options.outOfOrderWindow { return .tooOld }
+                    if headMax != Int64.min && sample.t < headMax &- options.outOfOrderWindow { return .tooOld }
                     return s.append(sample.t, sample.v, chunkSamples: options.chunkSamples)
                 }
                 if let result {
