@@ -51,7 +51,12 @@ enum Kind: CaseIterable {
 
 /// Mix per 100 series: 15 byte counters, 20 cpu counters, 15 event counters,
 /// 15 memory gauges, 5 load gauges, 5 temperature gauges, 25 constants.
+/// FOOTPRINT_NO_CONSTANTS=1 replaces the constant quarter with the other kinds,
+/// to show how much the result depends on the mix.
+let noConstants = ProcessInfo.processInfo.environment["FOOTPRINT_NO_CONSTANTS"] == "1"
+
 func kind(of index: Int) -> Kind {
+    if noConstants && index % 100 >= 75 { return kind(of: index % 75) }
     switch index % 100 {
     case 0..<15: return .bytesCounter
     case 15..<35: return .cpuSecondsCounter
