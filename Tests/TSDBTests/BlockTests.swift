@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PetrelCore
+import Synchronization
 import Testing
 @testable import TSDB
 
@@ -203,4 +204,48 @@ struct BlockTests {
             #expect(e.code == .corrupt)
         }
     }
+
+    @Test("cuts and compactions running during appends and queries lose nothing")
+    func maintenanceDuringAppends() async throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let minutes = 12 * 60
+        let done = StopFlag()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var app = db.appender()
+                for minute in 0..<minutes {
+                    for s in 0..<30 {
+                        _ = try? app.append(series("m", ["s": "\(s)"]), Int64(minute) * 60_000, Double(minute))
+                    }
+                    app.commit(sourceOffset: Int64(minute))
+                }
+                done.set()
+            }
+            group.addTask {
+                while !done.isSet {
+                    try? db.maintain()
+                    await Task.yield()
+                }
+            }
+            group.addTask {
+                while !done.isSet {
+                    _ = try? db.querier(mint: 0, maxt: .max).select([eq("__name__", "m")])
+                    await Task.yield()
+                }
+            }
+        }
+        try db.maintain()
+        #expect(db.stats.blocks >= 1)
+        let all = try db.querier(mint: 0, maxt: .max).select([eq("__name__", "m")])
+        #expect(all.count == 30)
+        #expect(all.allSatisfy { $0.timestamps == (0..<minutes).map { Int64($0) * 60_000 } })
+    }
+}
+
+/// A flag one task raises to stop the others.
+final class StopFlag: Sendable {
+    private let raised = Atomic(false)
+    func set() { raised.store(true, ordering: .releasing) }
+    var isSet: Bool { raised.load(ordering: .acquiring) }
 }
