@@ -157,6 +157,7 @@ struct HeadTests {
         for i in 0..<10 { try app.append(series("m", ["i": "\(i)"]), 1000, 1); try app.append(series("m", ["i": "\(i)"]), 2000, 1) }
         app.commit(sourceOffset: 0)
         let q = db.querier(mint: 0, maxt: 5000)
+        #expect(q.estimatedSamples([eq("__name__", "m")]) == 20)
         #expect(try q.select([eq("__name__", "m")], maxSamples: 20).count == 10)
         do {
             _ = try q.select([eq("__name__", "m")], maxSamples: 19)
