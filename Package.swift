@@ -8,7 +8,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "petrel", targets: ["petrel"]),
+        // Libraries for the benchmark packages under Benchmarks/ and scripts/bench/.
         .library(name: "PetrelCodecs", targets: ["Codecs"]),
+        .library(name: "PetrelTSDB", targets: ["TSDB"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -37,7 +37,8 @@ public struct TSDBOptions: Sendable {
     }
 
     func validate() throws {
-        guard blockDuration > 0, retention > 0, outOfOrderWindow >= 0, maxSeries >= 0,
+        guard (1...(1 << 50)).contains(blockDuration), (1...(1 << 60)).contains(retention),
+              (0...(1 << 60)).contains(outOfOrderWindow), maxSeries >= 0,
               maxSeriesPerMetric >= 0, (2...65_535).contains(chunkSamples),
               (2...65_535).contains(blockChunkSamples) else {
             throw TSDBError(.invalidArgument, "invalid TSDB options: \(self)")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PetrelCore
+import Synchronization
 import Testing
 @testable import TSDB
 
@@ -154,4 +155,97 @@ struct BlockTests {
             #expect(e.code == .corrupt)
         }
     }
+
+    @Test("out-of-order samples and idle series are handled across a cut")
+    func cutWithOutOfOrder() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        let idle = try app.append(series("idle"), 1000, 1)
+        let busy = try app.append(series("busy"), 1000, 1)
+        for minute in 1..<150 { try app.append(ref: busy, Int64(minute) * 60_000, Double(minute)) }
+        app.commit(sourceOffset: 0)
+        try app.append(ref: busy, 90 * 60_000 + 1, 42)  // out of order, inside the first block's range
+        app.commit(sourceOffset: 1)
+        for minute in 150..<300 { try app.append(ref: busy, Int64(minute) * 60_000, Double(minute)) }
+        app.commit(sourceOffset: 2)
+        try db.maintain()
+        #expect(db.stats.blocks == 1)
+        // Batch 0 also holds samples after 2 h, which are still only in the head.
+        #expect(db.replayOffset == 0)
+        // The idle series had nothing after the cut and left the head.
+        #expect(db.stats.headSeries == 1)
+        #expect(throws: TSDBError.self) { try app.append(ref: idle, 5 * Self.hour, 2) }
+        try app.append(series("idle"), 5 * Self.hour, 2)
+        app.commit(sourceOffset: 3)
+        let q = db.querier(mint: 0, maxt: .max)
+        #expect(try q.select([eq("__name__", "idle")]).first?.timestamps == [1000, 5 * Self.hour])
+        let busyData = try #require(try q.select([eq("__name__", "busy")]).first)
+        #expect(busyData.count == 301)
+        #expect(busyData.timestamps.contains(90 * 60_000 + 1))
+    }
+
+    @Test("a damaged chunk page fails the query with corrupt, not a crash")
+    func corruptChunks() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Self.feed(db, from: 0, hours: 4)
+        try db.maintain()
+        try db.close()
+        let block = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { !$0.hasSuffix(".json") })
+        var chunks = try FileIO.readAll(dir + "/" + block + "/chunks")
+        chunks[chunks.count - 3] ^= 0x5A
+        try FileIO.write(chunks, to: dir + "/" + block + "/chunks")
+        let (reopened, _) = try makeDB(directory: dir)
+        do {
+            _ = try reopened.querier(mint: 0, maxt: Self.hour).select([eq("__name__", "node_cpu")])
+            Issue.record("expected corrupt")
+        } catch let e as TSDBError {
+            #expect(e.code == .corrupt)
+        }
+    }
+
+    @Test("cuts and compactions running during appends and queries lose nothing")
+    func maintenanceDuringAppends() async throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let minutes = 12 * 60
+        let done = StopFlag()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var app = db.appender()
+                for minute in 0..<minutes {
+                    for s in 0..<30 {
+                        _ = try? app.append(series("m", ["s": "\(s)"]), Int64(minute) * 60_000, Double(minute))
+                    }
+                    app.commit(sourceOffset: Int64(minute))
+                }
+                done.set()
+            }
+            group.addTask {
+                while !done.isSet {
+                    try? db.maintain()
+                    await Task.yield()
+                }
+            }
+            group.addTask {
+                while !done.isSet {
+                    _ = try? db.querier(mint: 0, maxt: .max).select([eq("__name__", "m")])
+                    await Task.yield()
+                }
+            }
+        }
+        try db.maintain()
+        #expect(db.stats.blocks >= 1)
+        let all = try db.querier(mint: 0, maxt: .max).select([eq("__name__", "m")])
+        #expect(all.count == 30)
+        #expect(all.allSatisfy { $0.timestamps == (0..<minutes).map { Int64($0) * 60_000 } })
+    }
+}
+
+/// A flag one task raises to stop the others.
+final class StopFlag: Sendable {
+    private let raised = Atomic(false)
+    func set() { raised.store(true, ordering: .releasing) }
+    var isSet: Bool { raised.load(ordering: .acquiring) }
 }

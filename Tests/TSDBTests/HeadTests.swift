@@ -36,6 +36,23 @@ struct HeadTests {
         #expect(try db.querier(mint: 3000, maxt: 10_000).select([eq("job", "a")]).isEmpty)
     }
 
+    @Test("thousands of series get distinct refs that resolve on the fast path")
+    func manySeries() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        var refs: [SeriesRef] = []
+        for i in 0..<5000 { refs.append(try app.append(series("m", ["i": "\(i)"]), 1000, Double(i))) }
+        for (i, ref) in refs.enumerated() { try app.append(ref: ref, 2000, Double(i)) }
+        app.commit(sourceOffset: 0)
+        #expect(Set(refs).count == 5000)
+        #expect(try app.append(series("m", ["i": "42"]), 3000, 1) == refs[42])
+        let got = try db.querier(mint: 0, maxt: 5000).select([eq("__name__", "m")])
+        #expect(got.count == 5000)
+        #expect(got.allSatisfy { $0.timestamps == [1000, 2000] })
+        #expect(db.stats.headSeries == 5000)
+    }
+
     @Test("out-of-order samples within the window are accepted, older ones rejected")
     func outOfOrderWindow() throws {
         let hour: Int64 = 3_600_000
@@ -140,6 +157,7 @@ struct HeadTests {
         for i in 0..<10 { try app.append(series("m", ["i": "\(i)"]), 1000, 1); try app.append(series("m", ["i": "\(i)"]), 2000, 1) }
         app.commit(sourceOffset: 0)
         let q = db.querier(mint: 0, maxt: 5000)
+        #expect(q.estimatedSamples([eq("__name__", "m")]) == 20)
         #expect(try q.select([eq("__name__", "m")], maxSamples: 20).count == 10)
         do {
             _ = try q.select([eq("__name__", "m")], maxSamples: 19)
@@ -168,5 +186,31 @@ struct HeadTests {
         let all = try db.querier(mint: 0, maxt: .max).select([eq("__name__", "m")])
         #expect(all.count == 20)
         #expect(all.allSatisfy { $0.count == 200 })
+    }
+
+    @Test("absurd timestamps are refused with an error, not a crash")
+    func extremeTimestamps() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        for t in [Int64.min, Int64.max, Int64.min + 1, 1 << 62] {
+            #expect(throws: TSDBError.self) { try app.append(series("m"), t, 1) }
+        }
+        try app.append(series("m"), 0, 1)
+        app.commit(sourceOffset: 0)
+        #expect(try db.querier(mint: .min, maxt: .max).select([eq("__name__", "m")]).first?.count == 1)
+    }
+
+    @Test("an unknown ref is reported as unknownSeries")
+    func unknownRef() throws {
+        let (db, dir) = try makeDB()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var app = db.appender()
+        do {
+            try app.append(ref: 12345, 1, 1)
+            Issue.record("expected unknownSeries")
+        } catch let e as TSDBError {
+            #expect(e.code == .unknownSeries)
+        }
     }
 }

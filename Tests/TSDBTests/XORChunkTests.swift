@@ -58,6 +58,35 @@ struct XORChunkTests {
         #expect(Self.sameBits(outV, vs))
     }
 
+    @Test("decimal-looking values round-trip through the decimal encoding", arguments: 0..<100)
+    func decimalRoundTrip(seed: Int) throws {
+        var rng = SplitMix(seed: UInt64(seed) &+ 991)
+        let count = 2 + Int(rng.next() % 600)
+        let regular = seed % 2 == 0
+        var t = Int64(rng.next() % 1_000_000_000_000)
+        var v = Double(rng.next() % 1_000_000)
+        let scale = [1.0, 10, 100, 1000][seed % 4]
+        var ts: [Int64] = [], vs: [Double] = []
+        for _ in 0..<count {
+            t += regular ? 15_000 : 1 + Int64(rng.next() % 100_000)
+            switch seed % 5 {
+            case 0: v += Double(rng.next() % 4) * 4096                         // page steps
+            case 1: v += (Double(rng.next() % 1_000_000) / scale * scale).rounded() / scale  // bursts
+            case 2: break                                                      // constant
+            case 3: v = ((v + Double(Int(rng.next() % 2001)) - 1000) * scale).rounded() / scale
+            default: v = (v * scale + Double(rng.next() % 20)).rounded() / scale
+            }
+            ts.append(t)
+            vs.append(v)
+        }
+        let bytes = BlockChunk.encode(ts[...], vs[...])
+        var outT: [Int64] = [], outV: [Double] = []
+        try BlockChunk.decode(bytes, into: &outT, &outV)
+        #expect(outT == ts)
+        #expect(Self.sameBits(outV, vs))
+        if seed % 10 == 2 { #expect(bytes.count < 40) }  // constant values, regular timestamps
+    }
+
     @Test("decimal counters use the decimal encoding and round-trip")
     func decimalCounters() throws {
         var ts: [Int64] = [], vs: [Double] = []

@@ -25,6 +25,7 @@ final class BlockReader: Sendable {
     private let postingsIndex: [String: [String: [UInt64]]]
     private let pageOffsets: [UInt64]
     private let chunksFD: Int32
+    private let chunksSize: Int64
     private let pageCache = Mutex<[Int: [UInt8]]>([:])
     let sizeOnDisk: Int64
 
@@ -54,13 +55,13 @@ final class BlockReader: Sendable {
             var symbols: [String] = []
             let symbolCount = try uv()
             for _ in 0..<symbolCount {
-                let len = Int(try uv())
+                let len = Int(clamping: try uv())
                 guard len <= buf.count - at else { throw corrupt("symbol overruns the file at byte \(at)") }
                 symbols.append(String(decoding: UnsafeRawBufferPointer(rebasing: buf[at..<(at + len)]), as: UTF8.self))
                 at += len
             }
             func symbol() throws -> String {
-                let i = Int(try uv())
+                let i = Int(clamping: try uv())
                 guard i < symbols.count else { throw corrupt("symbol \(i) out of range") }
                 return symbols[i]
             }
@@ -74,7 +75,7 @@ final class BlockReader: Sendable {
                     let minT = try sv()
                     let span = try uv()
                     guard span <= UInt64(Int64.max) else { throw corrupt("bad chunk span") }
-                    metas.append(ChunkMeta(minT: minT, maxT: minT &+ Int64(span), count: Int(try uv()), ref: try uv()))
+                    metas.append(ChunkMeta(minT: minT, maxT: minT &+ Int64(span), count: Int(clamping: try uv()), ref: try uv()))
                 }
                 chunks.append(metas)
             }
@@ -98,6 +99,12 @@ final class BlockReader: Sendable {
         let fd = open(directory + "/chunks", O_RDONLY)
         guard fd >= 0 else { throw FileIO.error("open", directory + "/chunks") }
         chunksFD = fd
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0 else {
+            close(fd)
+            throw FileIO.error("seek", directory + "/chunks")
+        }
+        chunksSize = Int64(end)
         sizeOnDisk = FileIO.directorySize(directory)
     }
 
@@ -108,7 +115,7 @@ final class BlockReader: Sendable {
         let page = try self.page(Int(ref >> 32))
         var at = Int(ref & 0xFFFF_FFFF)
         return try page.withUnsafeBytes { buf in
-            guard let len = Varint.readUnsigned(buf, at: &at), Int(len) <= buf.count - at else {
+            guard let len = Varint.readUnsigned(buf, at: &at), len <= UInt64(buf.count - at) else {
                 throw TSDBError(.corrupt, "block \(meta.id): chunk ref \(ref) is out of range")
             }
             return Array(buf[at..<(at + Int(len))])
@@ -123,6 +130,9 @@ final class BlockReader: Sendable {
         try readExactly(&header, at: offset)
         let (rawLen, compLen, crc) = header.withUnsafeBytes {
             (BigEndian.read(UInt32.self, $0, at: 0), BigEndian.read(UInt32.self, $0, at: 4), BigEndian.read(UInt32.self, $0, at: 8))
+        }
+        guard Int64(offset) + 12 + Int64(compLen) <= chunksSize else {
+            throw TSDBError(.corrupt, "block \(meta.id): page \(number) overruns the chunks file")
         }
         var compressed = [UInt8](repeating: 0, count: Int(compLen))
         try readExactly(&compressed, at: offset + 12)

@@ -7,7 +7,10 @@ import Synchronization
 /// indexed by label. Series live in striped maps so appends and queries on
 /// different series rarely contend; each series has its own lock.
 final class Head: Sendable {
+    /// A power of two: ref & (stripeCount - 1) is the stripe.
     static let stripeCount = 64
+    /// Timestamps are kept within ±2^62 ms so range arithmetic cannot overflow.
+    static let timestampLimit: Int64 = 1 << 62
 
     struct Stripe {
         var byRef: [SeriesRef: MemSeries] = [:]
@@ -44,15 +47,21 @@ final class Head: Sendable {
     // MARK: series
 
     func series(_ ref: SeriesRef) -> MemSeries? {
-        stripes[Int(ref % UInt64(Head.stripeCount))].withLock { $0.byRef[ref] }
+        stripes[Head.stripe(ofRef: ref)].withLock { $0.byRef[ref] }
     }
+
+    /// A series lives in the stripe chosen by its label hash; its ref carries
+    /// that stripe in the low bits, so both maps of a series share one lock.
+    static func stripe(ofRef ref: SeriesRef) -> Int { Int(ref & UInt64(stripeCount - 1)) }
+    static func stripe(ofHash hash: UInt64) -> Int { Int(hash % UInt64(stripeCount)) }
 
     /// The series with these labels, created if new. Throws `.limit` when a new
     /// series would pass `maxSeries` or `maxSeriesPerMetric`.
     func getOrCreate(_ labels: Labels) throws -> MemSeries {
         guard !labels.isEmpty else { throw TSDBError(.invalidArgument, "a series needs at least one label") }
         let hash = labels.stableHash
-        return try stripes[Int(hash % UInt64(Head.stripeCount))].withLock { stripe in
+        let stripeIndex = Head.stripe(ofHash: hash)
+        return try stripes[stripeIndex].withLock { stripe in
             if let found = stripe.byHash[hash]?.first(where: { $0.labels == labels }) { return found }
             let metric = labels.name ?? ""
             let ref: SeriesRef = try registry.withLock { r in
@@ -68,12 +77,13 @@ final class Head: Sendable {
                 r.perMetric[metric] = perMetric + 1
                 r.total += 1
                 defer { r.nextRef += 1 }
-                return r.nextRef
+                // Refs still increase with creation order, which keeps postings sorted.
+                return r.nextRef << 6 | SeriesRef(stripeIndex)
             }
             let interned = postings.add(ref, labels)
             let series = MemSeries(ref: ref, labels: interned)
             stripe.byHash[hash, default: []].append(series)
-            stripes[Int(ref % UInt64(Head.stripeCount))].withLock { $0.byRef[ref] = series }
+            stripe.byRef[ref] = series
             metrics.headSeries.record(seriesCount)
             return series
         }
@@ -93,7 +103,7 @@ final class Head: Sendable {
         var removed: [MemSeries] = []
         for series in candidates {
             let hash = series.labels.stableHash
-            stripes[Int(hash % UInt64(Head.stripeCount))].withLock { stripe in
+            stripes[Head.stripe(ofHash: hash)].withLock { stripe in
                 // Checked under the series lock so a concurrent commit either lands first
                 // (and the series stays) or sees `removed` and re-creates it.
                 let empty = series.state.withLock { s in
@@ -103,7 +113,7 @@ final class Head: Sendable {
                 guard empty else { return }
                 stripe.byHash[hash]?.removeAll { $0 === series }
                 if stripe.byHash[hash]?.isEmpty == true { stripe.byHash[hash] = nil }
-                stripes[Int(series.ref % UInt64(Head.stripeCount))].withLock { _ = $0.byRef.removeValue(forKey: series.ref) }
+                stripe.byRef.removeValue(forKey: series.ref)
                 removed.append(series)
             }
         }
@@ -124,12 +134,15 @@ final class Head: Sendable {
 
     /// Why a sample is refused before it is buffered, or nil when it is acceptable.
     func check(_ t: Int64) -> TSDBError? {
+        guard t > -Head.timestampLimit && t < Head.timestampLimit else {
+            return TSDBError(.outOfBounds, "sample timestamp \(t) is outside ±2^62 ms")
+        }
         let minValid = minValidTime.load(ordering: .relaxed)
         if t < minValid {
             return TSDBError(.outOfBounds, "sample at \(t) is before \(minValid), already persisted in a block")
         }
         let headMax = maxTime.load(ordering: .relaxed)
-        if headMax != Int64.min && t < headMax - options.outOfOrderWindow {
+        if headMax != Int64.min && t < headMax &- options.outOfOrderWindow {
             return TSDBError(.tooOld, "sample at \(t) is older than the out-of-order window (\(options.outOfOrderWindow) ms before \(headMax))")
         }
         return nil
@@ -150,7 +163,7 @@ final class Head: Sendable {
                 let result = series.state.withLock { s -> AppendOutcome? in
                     if s.removed { return nil }
                     if sample.t < minValid { return .tooOld }
-                    if headMax != Int64.min && sample.t < headMax - options.outOfOrderWindow { return .tooOld }
+                    if headMax != Int64.min && sample.t < headMax &- options.outOfOrderWindow { return .tooOld }
                     return s.append(sample.t, sample.v, chunkSamples: options.chunkSamples)
                 }
                 if let result {

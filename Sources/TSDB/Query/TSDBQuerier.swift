@@ -57,6 +57,23 @@ public struct TSDBQuerier: Sendable {
             .sorted { $0.labels < $1.labels }
     }
 
+    /// An upper bound of the samples `select(matchers)` would read, from chunk
+    /// sample counts alone (nothing is decoded): lets a caller refuse a query early.
+    public func estimatedSamples(_ matchers: [LabelMatcher]) -> Int {
+        guard mint <= maxt else { return 0 }
+        var total = 0
+        for block in blocks {
+            for id in block.postings(matching: matchers) {
+                total += block.estimatedSamples(Int(id), mint: mint, maxt: maxt)
+            }
+        }
+        for ref in head.postings.postings(matching: matchers) {
+            guard let series = head.series(ref) else { continue }
+            total += series.state.withLock { $0.snapshot(mint: mint, maxt: maxt).estimatedSamples }
+        }
+        return total
+    }
+
     /// Labels of the series matching `matchers` that have chunks overlapping the range, sorted.
     public func series(_ matchers: [LabelMatcher]) -> [Labels] {
         var out: Set<Labels> = []
