@@ -101,10 +101,10 @@ import Testing
 @Suite struct DurationTextTests {
     @Test("durations parse in Prometheus notation and reject junk")
     func parse() {
-        #expect(DurationText.millis("15d") == 15 * 86_400_000)
+        #expect(DurationText.millis("15d") == Int64(15) * 86_400_000)
         #expect(DurationText.millis("1h30m") == 5_400_000)
         #expect(DurationText.millis("100ms") == 100)
-        #expect(DurationText.millis("2w") == 14 * 86_400_000)
+        #expect(DurationText.millis("2w") == Int64(14) * 86_400_000)
         for bad in ["", "10", "h", "1x", "-5m", "1.5h", "99999999999999999999y"] {
             #expect(DurationText.millis(bad) == nil, "\(bad)")
         }
