@@ -69,7 +69,9 @@ struct IngestRoutes {
             body = try await HTTPBody.collect(request, limit: components.config.maxBodyBytes)
         } catch let failure as HTTPBody.Failure {
             rejectedRequests(failure.status == .contentTooLarge ? "too_large" : "bad_body").increment()
-            return .text(failure.message + "\n", status: failure.status)
+            var response = Response.text(failure.message + "\n", status: failure.status)
+            if failure.status == .contentTooLarge { response.headers[.connection] = "close" }
+            return response
         }
         do {
             let outcome = try await components.ingestor.importPrometheus(body)
@@ -97,6 +99,10 @@ struct IngestRoutes {
         json.raw("}")
         var response = Response.json(json.bytes, status: status)
         response.headers[HTTPField.Name("X-Influxdb-Error")!] = String(message.prefix(512))
+        if status == .contentTooLarge {
+            // The rest of an oversized body is not worth reading: answer, then close.
+            response.headers[.connection] = "close"
+        }
         return response
     }
 }
