@@ -75,7 +75,11 @@ def petrel_factory(request) -> Iterator[PetrelFactory]:
 
 @pytest.fixture(autouse=True)
 def _server_survives_each_test(request):
-    """Fails the test after which a running server process is found dead (a crash), with its log."""
+    """Fails the test after which a server process is found dead (a crash), showing why.
+
+    The server is then restarted on the same data dir, so the rest of the module still
+    runs and reports its own results (and recovery after the crash is exercised).
+    """
     yield
     if "petrel_factory" not in request.fixturenames:
         return
@@ -83,9 +87,28 @@ def _server_survives_each_test(request):
     for s in factory.servers:
         if s.proc is not None and s.proc.poll() is not None:
             code = s.proc.returncode
-            tail = s.log_tail(30)
+            why = crash_summary(s.log_path)
             s._finish(code)
-            pytest.fail(f"{s.name} died during this test (exit code {code}); log tail:\n{tail}", pytrace=False)
+            try:
+                s.start_with_retry()
+                after = "restarted on the same data dir"
+            except Exception as exc:  # noqa: BLE001 - reported in the failure
+                after = f"restart failed: {str(exc).splitlines()[0]}"
+            pytest.fail(f"{s.name} died during this test (exit code {code}; {after}):\n{why}", pytrace=False)
+
+
+def crash_summary(log_path: Path, frames: int = 14) -> str:
+    """The fatal-error line and the top frames of the crashed thread from a server log."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no log)"
+    out = [ln for ln in lines if "Fatal error" in ln or "fatal error" in ln][:3]
+    for i, ln in enumerate(lines):
+        if "crashed:" in ln:
+            out += [x for x in lines[i:i + frames + 2] if x.strip()]
+            break
+    return "\n".join(out) if out else "\n".join(lines[-30:])
 
 
 @pytest.fixture(scope="module")
