@@ -129,6 +129,21 @@ CASES: list[Case] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def petrel(petrel_factory):
+    """Petrel with a retention long enough for the 1969 and 1970 timestamps of some cases.
+
+    This module tests parsing and storage of what InfluxDB stores, not retention.
+    """
+    return petrel_factory.start(extra_args=["--retention", "40000d"])
+
+
+# Cases without a timestamp get "now"; they run last so that a server which (wrongly)
+# drops samples older than its newest one fails only the cases that show it
+# (negative-timestamp, zero-timestamp) instead of every later case.
+CASES = [c for c in CASES if c.explicit_ts] + [c for c in CASES if not c.explicit_ts]
+
+
 def render(case: Case, index: int) -> tuple[str, str]:
     """The case's measurement prefix and body."""
     m = f"lp{index:02d}q"

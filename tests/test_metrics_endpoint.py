@@ -54,7 +54,7 @@ def test_metrics_parse_as_prometheus_text(petrel):
     assert ACCEPTED_NAME in names, sorted(names)[:50]
     for fam in families:
         for s in fam.samples:
-            assert isinstance(s.value, float)
+            assert isinstance(s.value, (int, float)) and not isinstance(s.value, bool), s
 
 
 def test_metrics_count_accepted_and_rejected_lines(petrel):
