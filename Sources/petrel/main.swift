@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("retention"), help: "TSDB retention, e.g. 15d. Default 15d")
     var retention: String?
 
+    @Option(name: .customLong("out-of-order-window"), help: "How far behind the newest sample the TSDB head merges late samples in memory. Default 1h")
+    var outOfOrderWindow: String?
+
     @Option(name: .customLong("max-series"), help: "Most series the TSDB accepts in total (0 = unlimited)")
     var maxSeries: Int?
 
@@ -78,6 +81,10 @@ struct Serve: AsyncParsableCommand {
         if let retention {
             guard let ms = DurationText.millis(retention) else { throw ValidationError("--retention: expected a duration such as 15d, got \"\(retention)\"") }
             config.tsdb.retention = ms
+        }
+        if let outOfOrderWindow {
+            guard let ms = DurationText.millis(outOfOrderWindow) else { throw ValidationError("--out-of-order-window: expected a duration such as 1h, got \"\(outOfOrderWindow)\"") }
+            config.tsdb.outOfOrderWindow = ms
         }
         if let maxSeries { config.tsdb.maxSeries = maxSeries }
         if let maxSeriesPerMetric { config.tsdb.maxSeriesPerMetric = maxSeriesPerMetric }

@@ -12,8 +12,8 @@ import Testing
         try await server.run { _, client in
             #expect(try await client.execute(uri: "/health", method: .get) { $0.status } == .ok)
             #expect(try await client.execute(uri: "/ping", method: .get) { $0.status } == .noContent)
-            _ = try await client.write("ops v=1 1700000000\nops v=\n")
-            _ = try await client.awaitQuery("ops_v", at: 1_700_000_000) { !$0.isEmpty }
+            _ = try await client.write("ops v=1 \(T0)\nops v=\n")
+            _ = try await client.awaitQuery("ops_v", at: T0) { !$0.isEmpty }
             #expect(try await client.execute(uri: "/ready", method: .get) { $0.status } == .ok)
             let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
             #expect(metrics.contains("petrel_ingest_lines_total{protocol=\"influx\",outcome=\"rejected\"}"))
@@ -45,9 +45,9 @@ import Testing
         let server = TestServer()
         defer { server.cleanUp() }
         try await server.run { _, client in
-            _ = try await client.write("rp,h=a v=1 1700000000\nrp,h=a v=2 1700000030\nrp,h=b v=5 1700000030\n")
-            _ = try await client.awaitQuery("rp_v", at: 1_700_000_030) { $0.count == 2 }
-            let body = "query=sum+by+(h)+(rp_v)&start=1700000000&end=1700000060&step=30"
+            _ = try await client.write("rp,h=a v=1 \(T0)\nrp,h=a v=2 \(T0 + 30)\nrp,h=b v=5 \(T0 + 30)\n")
+            _ = try await client.awaitQuery("rp_v", at: T0 + 30) { $0.count == 2 }
+            let body = "query=sum+by+(h)+(rp_v)&start=\(T0)&end=\(T0 + 60)&step=30"
             let response = try await client.execute(uri: "/api/v1/query_range", method: .post,
                                                     headers: [.contentType: "application/x-www-form-urlencoded"],
                                                     body: ByteBuffer(string: body)) { $0 }

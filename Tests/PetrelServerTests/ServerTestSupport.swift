@@ -5,6 +5,9 @@ import Logging
 import Testing
 @testable import PetrelServer
 
+/// A recent whole minute (10 minutes ago), in seconds: test samples must fall within retention.
+let T0 = Int(Date().timeIntervalSince1970) / 60 * 60 - 600
+
 /// A fresh data directory and configuration for one in-process server.
 struct TestServer {
     let dataDir: String

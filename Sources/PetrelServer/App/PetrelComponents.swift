@@ -38,6 +38,8 @@ public final class PetrelComponents: Sendable {
             var topicConfig = TopicConfig()
             topicConfig.partitions = 1
             topicConfig.retentionMs = config.metricsTopicRetentionMs
+            // Ingest writes values of at most 1 MiB, or one line of up to 1 MiB, plus headers.
+            topicConfig.maxMessageBytes = 2 << 20
             metricsTopic = try topics.createTopic(config.metricsTopic, config: topicConfig)
         }
         try topics.pin(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic)

@@ -83,7 +83,7 @@ public struct TSDBIngestService: Service {
 struct SampleWriter {
     let tsdb: TSDB
     var refs: [UInt64: (ref: SeriesRef, key: [UInt8])] = [:]
-    var parser = LineProtocolParser()
+    var parser = LineProtocolParser(options: MetricsIngestor.parserOptions)
 
     init(tsdb: TSDB) { self.tsdb = tsdb }
 
