@@ -178,7 +178,7 @@ def _complete(resp: bytes) -> bool:
 
 def _hundred_mb():
     line = b"bi_big,host=h1 a=1,b=2,c=3 1600000000000000000\n"
-    chunk = line * (1 << 20 // len(line) + 1)
+    chunk = line * ((1 << 20) // len(line) + 1)
     total = 0
     while total < 100 << 20:
         yield chunk
@@ -262,6 +262,13 @@ def test_hostile_queries_get_an_answer(seeded, promql, method):
         r = requests.get(seeded.base + "/api/v1/query", params={"query": promql}, timeout=60)
     else:
         r = requests.post(seeded.base + "/api/v1/query", data={"query": promql}, timeout=60)
+    if method == "GET" and len(promql) > 64_000:
+        # Past the HTTP parser's 80 KiB limit on the request line and headers the answer is a
+        # protocol-level 4xx before any route runs (Go's net/http answers 431 past its limit);
+        # long queries go in a POST body, as Grafana sends them.
+        assert 400 <= r.status_code < 500, describe(r)
+        assert seeded.alive(), seeded.log_tail()
+        return
     assert r.status_code in (200, 400, 422), describe(r)
     body = r.json()
     assert body["status"] in ("success", "error"), body
