@@ -28,7 +28,43 @@ enum RangeFunctions {
         "delta": { extrapolatedRate($0, isCounter: false, isRate: false) },
         "irate": { instantValue($0, isRate: true) },
         "idelta": { instantValue($0, isRate: false) },
+        "count_over_time": { Double($0.values.count) },
+        "sum_over_time": { $0.values.reduce(0, +) },
+        "avg_over_time": { averageOverTime($0.values) },
+        "min_over_time": { w in w.values.dropFirst().reduce(w.values[0]) { $1 < $0 || $0.isNaN ? $1 : $0 } },
+        "max_over_time": { w in w.values.dropFirst().reduce(w.values[0]) { $1 > $0 || $0.isNaN ? $1 : $0 } },
+        "last_over_time": { $0.values.last },
+        "present_over_time": { _ in 1 },
+        "stdvar_over_time": { varianceOverTime($0.values) },
+        "stddev_over_time": { varianceOverTime($0.values).squareRoot() },
     ]
+
+    /// 2.42's incremental mean, which stays finite where a plain sum would overflow,
+    /// and keeps an infinite mean once one is reached.
+    static func averageOverTime(_ values: [Double]) -> Double {
+        var mean = 0.0, count = 0.0
+        for v in values {
+            count += 1
+            if mean.isInfinite {
+                if v.isInfinite && (mean > 0) == (v > 0) { continue }
+                if !v.isInfinite && !v.isNaN { continue }
+            }
+            mean += v / count - mean / count
+        }
+        return mean
+    }
+
+    /// Population variance by Welford's method, as 2.42's `stdvar_over_time` computes it.
+    static func varianceOverTime(_ values: [Double]) -> Double {
+        var aux = 0.0, count = 0.0, mean = 0.0
+        for v in values {
+            count += 1
+            let delta = v - mean
+            mean += delta / count
+            aux += delta * (v - mean)
+        }
+        return aux / count
+    }
 
     /// Functions whose output keeps the metric name.
     static let keepsMetricName: Set<String> = ["last_over_time"]
