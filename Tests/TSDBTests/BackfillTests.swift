@@ -210,4 +210,47 @@ struct BackfillTests {
         try db.maintain()
         #expect(db.backfillSamples == 0)
     }
+
+    @Test("backfill flushes running during imports and queries lose nothing")
+    func flushesDuringImport() async throws {
+        let clock = Self.clockAtNow()
+        let (db, dir) = try makeDB(TSDBOptions(backfillMaxSamples: 500, backfillMaxAge: Self.day), clock: clock)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.liveHead(db)
+        let start = Self.now - 12 * Self.hour
+        let steps = 600
+        let done = StopFlag()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var app = db.appender()
+                for s in 0..<10 {
+                    for step in 0..<steps {
+                        _ = try? app.append(series("imp", ["s": "\(s)"]), start + Int64(step) * 60_000, Double(step))
+                        if step % 50 == 49 { app.commit(sourceOffset: Int64(s * steps + step)) }
+                    }
+                }
+                done.set()
+            }
+            group.addTask {
+                while !done.isSet {
+                    if db.needsMaintenance { try? db.maintain() }
+                    await Task.yield()
+                }
+            }
+            group.addTask {
+                while !done.isSet {
+                    if let got = try? Self.select(db, "imp") {
+                        #expect(got.allSatisfy { Set($0.timestamps).count == $0.count })
+                    }
+                    await Task.yield()
+                }
+            }
+        }
+        try db.flush(before: Self.now + 2 * Self.hour)   // the live head sample and the buffer
+        #expect(db.backfillSamples == 0)
+        let got = try Self.select(db, "imp")
+        #expect(got.count == 10)
+        #expect(got.allSatisfy { $0.timestamps == (0..<steps).map { start + Int64($0) * 60_000 } })
+        #expect(db.replayOffset == Int64(10 * steps))
+    }
 }
