@@ -14,7 +14,7 @@ public final class TSDB: Sendable {
     let logger: Logger
     let head: Head
     let metrics = TSDBMetrics()
-    private let blocks: Mutex<[BlockReader]>
+    let blocks: Mutex<[BlockReader]>
     /// Serialises cuts, compactions and retention.
     private let maintenance = Mutex(())
 
@@ -57,30 +57,39 @@ public final class TSDB: Sendable {
         blocks = Mutex(readers)
 
         let replayOffset = max(checkpoint.replayOffset, readers.map(\.meta.replayOffset).max() ?? 0)
-        let minValid = max(checkpoint.minValidTime, readers.map(\.meta.maxTime).max() ?? Int64.min)
-        head = Head(options: options, minValidTime: minValid, replayOffset: replayOffset, metrics: metrics)
+        // The checkpoint's boundary is the head's; blocks only stand in for a lost
+        // checkpoint (backfill blocks may lie beyond the boundary).
+        let minValid = FileManager.default.fileExists(atPath: directory + "/" + Checkpoint.fileName)
+            ? checkpoint.minValidTime : (readers.map(\.meta.maxTime).max() ?? Int64.min)
+        head = Head(options: options, minValidTime: minValid, replayOffset: replayOffset, metrics: metrics,
+                    timeSource: timeSource)
         metrics.blocks.record(readers.count)
         logger.info("tsdb opened", metadata: ["directory": "\(directory)", "blocks": "\(readers.count)",
                                               "replayOffset": "\(replayOffset)"])
     }
 
     /// Where the caller should resume feeding topic records: the smallest source
-    /// offset whose samples are not all in persisted blocks.
-    public var replayOffset: Int64 { head.replay.withLock { $0.replayOffset } }
+    /// offset whose samples are not all in persisted blocks (head or backfill buffer).
+    public var replayOffset: Int64 { head.replayOffset }
 
     public func appender() -> TSDBAppender { TSDBAppender(head: head) }
 
     /// A read view of [mint, maxt] (inclusive) over the head and current blocks.
     public func querier(mint: Int64, maxt: Int64) -> TSDBQuerier {
-        TSDBQuerier(head: head, blocks: blocks.withLock { $0 }, mint: mint, maxt: maxt)
+        // Backfill before blocks: a flush adds its blocks before dropping the buffer,
+        // so a querier always sees the data in one place or the other (or both).
+        let backfill = head.backfill.snapshot()
+        return TSDBQuerier(head: head, blocks: blocks.withLock { $0 }, backfill: backfill, mint: mint, maxt: maxt)
     }
 
-    /// Periodic upkeep: cuts due head ranges into blocks, compacts, applies retention.
+    /// Periodic upkeep: cuts due head ranges into blocks, persists the backfill
+    /// buffer when it is full or old enough, compacts, applies retention.
     public func maintain() throws {
         try maintenance.withLock { _ in
             while let range = head.rangeDueForCut() {
                 try flush(range.start, range.end)
             }
+            if backfillDue { try flushBackfill() }
             try compact()
             try applyRetention()
             let (chunks, _) = head.chunkStats()
@@ -89,11 +98,12 @@ public final class TSDB: Sendable {
     }
 
     /// Persists every head sample before `end` as a block now, whatever the
-    /// head's span (for shutdown or tests); a no-op when nothing is that old.
+    /// head's span, and the whole backfill buffer (for shutdown or tests).
     public func flush(before end: Int64) throws {
         try maintenance.withLock { _ in
             let lo = head.minTime.load(ordering: .relaxed)
             try flush(lo == Int64.max ? end : min(head.blockStart(lo), end), end)
+            try flushBackfill()
         }
     }
 
@@ -102,13 +112,14 @@ public final class TSDB: Sendable {
     private func flush(_ start: Int64, _ end: Int64) throws {
         let began = monotonicNanos()
         let data = try head.samples(before: end)
-        let offset: Int64 = head.replay.withLock { tracker in
+        let tracked: Int64 = head.replay.withLock { tracker in
             var copy = tracker
             copy.persisted(upTo: end)
             return copy.replayOffset
         }
+        let offset = min(tracked, head.backfill.pendingOffset ?? .max)
         if !data.isEmpty {
-            let id = BlockMeta.newID(nowMillis: timeSource.nowMillis())
+            let id = newBlockID()
             let minT = min(start, data.compactMap { $0.timestamps.first }.min() ?? start)
             let meta = try BlockWriter(directory: directory, chunkSamples: options.blockChunkSamples)
                 .write(data, id: id, minTime: head.blockStart(minT), maxTime: end, level: 1, sources: [id], replayOffset: offset)
@@ -134,7 +145,7 @@ public final class TSDB: Sendable {
             let began = monotonicNanos()
             let ids = Set(plan.map(\.id))
             let inputs = current.filter { ids.contains($0.meta.id) }
-            let id = BlockMeta.newID(nowMillis: timeSource.nowMillis())
+            let id = newBlockID()
             let meta = try compactor.merge(inputs, writer: BlockWriter(directory: directory, chunkSamples: options.blockChunkSamples), id: id)
             let reader = try BlockReader(directory: directory + "/" + meta.id)
             blocks.withLock { list in

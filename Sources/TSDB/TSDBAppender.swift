@@ -13,7 +13,7 @@ public struct TSDBAppender {
 
     /// Buffers a sample for the series `labels`, creating the series if new, and
     /// returns its ref for the fast path. Throws per sample (`.limit`,
-    /// `.outOfBounds`, `.tooOld`, `.invalidArgument`); the batch stays usable.
+    /// `.beyondRetention`, `.outOfBounds`, `.invalidArgument`); the batch stays usable.
     @discardableResult
     public mutating func append(_ labels: Labels, _ t: Int64, _ v: Double) throws -> SeriesRef {
         let series: MemSeries

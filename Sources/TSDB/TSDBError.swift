@@ -3,10 +3,10 @@
 public struct TSDBError: Error, Sendable, CustomStringConvertible {
     /// The kinds of failure a caller may want to react to differently.
     public enum Code: String, Sendable {
-        /// The sample is older than the head accepts (already covered by a persisted block).
+        /// The sample's timestamp is outside ±2^62 ms.
         case outOfBounds
-        /// The sample is older than the head's max time minus the out-of-order window.
-        case tooOld
+        /// The sample is older than now minus the retention: it would be deleted at once.
+        case beyondRetention
         /// A cardinality or query-size limit was hit.
         case limit
         /// A series reference is not (or no longer) known to the head.

@@ -7,7 +7,8 @@ public struct TSDBOptions: Sendable {
     public var blockDuration: Int64 = 2 * 3_600_000
     /// Blocks whose whole range is older than now minus this are deleted.
     public var retention: Int64 = 15 * 86_400_000
-    /// How far behind the head's max time a sample may arrive and still be accepted.
+    /// How far behind the head's max time a sample may arrive and still be merged
+    /// into the head; older samples (within retention) go to the backfill buffer.
     public var outOfOrderWindow: Int64 = 3_600_000
     /// Total series in the head; 0 means unlimited.
     public var maxSeries: Int = 0
@@ -17,10 +18,18 @@ public struct TSDBOptions: Sendable {
     public var chunkSamples: Int = 120
     /// Samples per chunk in blocks: larger chunks amortise per-chunk overhead on disk.
     public var blockChunkSamples: Int = 480
+    /// Backfill samples held in memory before `maintain()` writes them as blocks
+    /// (and `needsMaintenance` turns true): bounds the buffer's memory.
+    public var backfillMaxSamples: Int = 2_000_000
+    /// How long (ms) a backfill sample may wait in memory before `maintain()`
+    /// persists the buffer anyway, so a trickle of late samples does not hold
+    /// `replayOffset` back for long. 0 persists it at every `maintain()`.
+    public var backfillMaxAge: Int64 = 5 * 60_000
 
     public init(blockDuration: Int64 = 2 * 3_600_000, retention: Int64 = 15 * 86_400_000,
                 outOfOrderWindow: Int64 = 3_600_000, maxSeries: Int = 0, maxSeriesPerMetric: Int = 0,
-                chunkSamples: Int = 120, blockChunkSamples: Int = 480) {
+                chunkSamples: Int = 120, blockChunkSamples: Int = 480,
+                backfillMaxSamples: Int = 2_000_000, backfillMaxAge: Int64 = 5 * 60_000) {
         self.blockDuration = blockDuration
         self.retention = retention
         self.outOfOrderWindow = outOfOrderWindow
@@ -28,6 +37,8 @@ public struct TSDBOptions: Sendable {
         self.maxSeriesPerMetric = maxSeriesPerMetric
         self.chunkSamples = chunkSamples
         self.blockChunkSamples = blockChunkSamples
+        self.backfillMaxSamples = backfillMaxSamples
+        self.backfillMaxAge = backfillMaxAge
     }
 
     /// The widest block compaction may produce: 10 % of retention, at most 31 days,
@@ -40,7 +51,8 @@ public struct TSDBOptions: Sendable {
         guard (1...(1 << 50)).contains(blockDuration), (1...(1 << 60)).contains(retention),
               (0...(1 << 60)).contains(outOfOrderWindow), maxSeries >= 0,
               maxSeriesPerMetric >= 0, (2...65_535).contains(chunkSamples),
-              (2...65_535).contains(blockChunkSamples) else {
+              (2...65_535).contains(blockChunkSamples), backfillMaxSamples >= 1,
+              (0...(1 << 60)).contains(backfillMaxAge) else {
             throw TSDBError(.invalidArgument, "invalid TSDB options: \(self)")
         }
     }

@@ -45,10 +45,31 @@ struct BlockMeta: Codable, Sendable, Equatable {
     }
 
     /// A new block id: creation time in ms (hex, sortable) and 64 random bits.
-    static func newID(nowMillis: Int64) -> String {
-        let time = String(UInt64(max(0, nowMillis)), radix: 16)
-        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        return String(repeating: "0", count: max(0, 12 - time.count)) + time
-            + String(repeating: "0", count: 16 - random.count) + random
+    /// When `after` (a well-formed id) is not older, the id continues from it
+    /// instead, so ids keep sorting in creation order even within one
+    /// millisecond or when the clock steps back: the order decides which block
+    /// wins on equal timestamps.
+    static func newID(nowMillis: Int64, after: String? = nil) -> String {
+        var time = UInt64(max(0, nowMillis))
+        var random = UInt64.random(in: 0...UInt64.max)
+        if let after, after.utf8.count == 28,
+           let lastTime = UInt64(after.prefix(12), radix: 16), let lastRandom = UInt64(after.suffix(16), radix: 16),
+           lastTime >= time {
+            time = lastTime
+            let step = UInt64.random(in: 1...(1 << 32))
+            if lastRandom > UInt64.max - step {
+                time += 1
+            } else {
+                random = lastRandom + step
+            }
+        }
+        let timeHex = String(time, radix: 16), randomHex = String(random, radix: 16)
+        return String(repeating: "0", count: max(0, 12 - timeHex.count)) + timeHex
+            + String(repeating: "0", count: 16 - randomHex.count) + randomHex
+    }
+
+    /// Whether `id` has the shape `newID` produces (28 hex digits).
+    static func isWellFormed(_ id: String) -> Bool {
+        id.utf8.count == 28 && id.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 }

@@ -29,15 +29,20 @@ final class Head: Sendable {
     let stripes: [StripeLock]
     let registry = Mutex(Registry())
     let replay: Mutex<ReplayTracker>
-    /// Samples older than this belong to persisted blocks and are refused.
+    /// Samples older than this belong to persisted blocks; late ones go to the backfill buffer.
     let minValidTime: Atomic<Int64>
     let minTime = Atomic<Int64>(Int64.max)
     let maxTime = Atomic<Int64>(Int64.min)
     let sampleCount = Atomic<Int>(0)
     let metrics: TSDBMetrics
+    let timeSource: any TimeSource
+    /// Where samples too far behind the head go until they are written as blocks.
+    let backfill = Backfill()
 
-    init(options: TSDBOptions, minValidTime: Int64, replayOffset: Int64, metrics: TSDBMetrics) {
+    init(options: TSDBOptions, minValidTime: Int64, replayOffset: Int64, metrics: TSDBMetrics,
+         timeSource: any TimeSource) {
         self.options = options
+        self.timeSource = timeSource
         self.stripes = (0..<Head.stripeCount).map { _ in StripeLock() }
         self.minValidTime = Atomic(minValidTime)
         self.replay = Mutex(ReplayTracker(resumeFrom: replayOffset))
@@ -132,59 +137,62 @@ final class Head: Sendable {
 
     // MARK: appends
 
-    /// Why a sample is refused before it is buffered, or nil when it is acceptable.
+    /// Why a sample is refused before it is buffered, or nil when it is acceptable:
+    /// only a timestamp outside ±2^62 ms or older than now minus retention.
     func check(_ t: Int64) -> TSDBError? {
         guard t > -Head.timestampLimit && t < Head.timestampLimit else {
             return TSDBError(.outOfBounds, "sample timestamp \(t) is outside ±2^62 ms")
         }
-        let minValid = minValidTime.load(ordering: .relaxed)
-        if t < minValid {
-            return TSDBError(.outOfBounds, "sample at \(t) is before \(minValid), already persisted in a block")
-        }
-        let headMax = maxTime.load(ordering: .relaxed)
-        if headMax != Int64.min && t < headMax &- options.outOfOrderWindow {
-            return TSDBError(.tooOld, "sample at \(t) is older than the out-of-order window (\(options.outOfOrderWindow) ms before \(headMax))")
+        let cutoff = timeSource.nowMillis() &- options.retention
+        if t < cutoff {
+            return TSDBError(.beyondRetention, "sample at \(t) is older than the retention of \(options.retention) ms (oldest accepted: \(cutoff))")
         }
         return nil
     }
 
     /// Applies a batch: each sample under its own series' lock, then records the offset.
+    /// A sample before the min valid time, or older than the out-of-order window
+    /// and older than everything its series holds in the head, goes to the
+    /// backfill buffer instead (see docs/formats/tsdb.md); the head and the
+    /// buffer never hold the same series and timestamp.
     func commit(_ batch: [PendingSample], sourceOffset: Int64?) {
-        var accepted = 0, rejectedOld = 0, rejectedBounds = 0
+        var accepted = 0
+        var backfilled: [BackfillSample] = []
         var newest = Int64.min, oldest = Int64.max
         for sample in batch {
             var series = sample.series
-            var outcome = AppendOutcome.tooOld
-            var retry = true
-            while retry {
-                retry = false
+            while true {
                 let minValid = minValidTime.load(ordering: .acquiring)
                 let headMax = maxTime.load(ordering: .relaxed)
                 let result = series.state.withLock { s -> AppendOutcome? in
                     if s.removed { return nil }
-                    if sample.t < minValid { return .tooOld }
-                    if headMax != Int64.min && sample.t < headMax &- options.outOfOrderWindow { return .tooOld }
+                    if sample.t < minValid { return .backfill }
+                    if headMax != Int64.min && sample.t < headMax &- options.outOfOrderWindow
+                        && (s.isEmpty || sample.t < s.minTime) {
+                        return .backfill
+                    }
                     return s.append(sample.t, sample.v, chunkSamples: options.chunkSamples)
                 }
-                if let result {
-                    outcome = result
-                } else if let fresh = try? getOrCreate(series.labels) {
+                guard let result else {
                     // Dropped by a cut since the appender resolved it: re-create and retry.
-                    series = fresh
-                    retry = true
-                } else {
-                    outcome = .tooOld
+                    if let fresh = try? getOrCreate(series.labels) {
+                        series = fresh
+                        continue
+                    }
+                    // The series cannot come back (a limit): keep the sample rather than lose it.
+                    backfilled.append(BackfillSample(labels: series.labels, t: sample.t, v: sample.v))
+                    break
                 }
-                if outcome == .tooOld && !retry {
-                    if sample.t < minValid { rejectedBounds += 1 } else { rejectedOld += 1 }
+                switch result {
+                case .appended, .outOfOrder:
+                    accepted += 1
+                    newest = max(newest, sample.t)
+                    oldest = min(oldest, sample.t)
+                case .backfill:
+                    backfilled.append(BackfillSample(labels: series.labels, t: sample.t, v: sample.v))
+                case .duplicate:
+                    break
                 }
-            }
-            switch outcome {
-            case .appended, .outOfOrder:
-                accepted += 1
-                newest = max(newest, sample.t)
-                oldest = min(oldest, sample.t)
-            case .duplicate, .tooOld:
                 break
             }
         }
@@ -192,14 +200,23 @@ final class Head: Sendable {
             sampleCount.add(accepted, ordering: .relaxed)
             maxTime.max(newest)
             minTime.min(oldest)
-            metrics.samplesAppended.increment(by: accepted)
         }
-        if rejectedOld > 0 { metrics.rejected(.tooOld).increment(by: rejectedOld) }
-        if rejectedBounds > 0 { metrics.rejected(.outOfBounds).increment(by: rejectedBounds) }
+        if accepted + backfilled.count > 0 { metrics.samplesAppended.increment(by: accepted + backfilled.count) }
+        // The buffer learns the offset before the tracker does, so a reader that
+        // sees the tracker past this batch also sees the batch's backfill offset.
+        backfill.add(backfilled, sourceOffset: sourceOffset, now: timeSource.nowMillis())
         if let sourceOffset {
             let end: Int64? = accepted > 0 ? blockStart(newest) + options.blockDuration : nil
             replay.withLock { $0.commit(offset: sourceOffset, rangeEnd: end) }
         }
+    }
+
+    /// Where the caller should resume feeding: the smallest source offset with
+    /// samples neither in blocks nor superseded. Reads the tracker before the
+    /// backfill buffer (commits write them in the opposite order).
+    var replayOffset: Int64 {
+        let tracked = replay.withLock { $0.replayOffset }
+        return min(tracked, backfill.pendingOffset ?? .max)
     }
 
     /// The start of the aligned block range holding `t`.

@@ -20,7 +20,8 @@ enum AppendOutcome {
     case appended
     case outOfOrder
     case duplicate
-    case tooOld
+    /// Too far behind the head: belongs in the backfill buffer.
+    case backfill
 }
 
 /// The samples of one head series. Not thread-safe: `MemSeries` guards it.

@@ -1,17 +1,22 @@
 import PetrelCore
 
-/// A read view over [mint, maxt] (inclusive): the head plus the blocks that
-/// existed when it was made. Results merge every source, newest winning on
-/// equal timestamps, so samples present in both a block and the head show once.
+/// A read view over [mint, maxt] (inclusive): the head, the backfill buffer as
+/// it was when the view was made, and the blocks that existed then. Results
+/// merge every source, newest winning on equal timestamps, so samples present
+/// in both a block and the head show once.
 public struct TSDBQuerier: Sendable {
     let head: Head
     /// Oldest first: later blocks win on equal timestamps, the head wins over all.
     let blocks: [BlockReader]
+    /// Backfill buffers, oldest first. They win over blocks (their samples were
+    /// written later); they never share a series and timestamp with the head.
+    let backfill: [BackfillBuffer]
     public let mint: Int64
     public let maxt: Int64
 
-    init(head: Head, blocks: [BlockReader], mint: Int64, maxt: Int64) {
+    init(head: Head, blocks: [BlockReader], backfill: [BackfillBuffer] = [], mint: Int64, maxt: Int64) {
         self.head = head
+        self.backfill = backfill
         self.blocks = blocks.filter { $0.meta.maxTime > mint && $0.meta.minTime <= maxt }
             .sorted { $0.meta.id < $1.meta.id }
         self.mint = mint
@@ -53,6 +58,18 @@ public struct TSDBQuerier: Sendable {
             guard !columns.timestamps.isEmpty else { continue }
             merged[labels] = SampleMerge.merge(merged[labels] ?? ([], []), columns)
         }
+        for buffer in backfill {
+            let matching = buffer.matching(matchers)
+            var clipped: [(Labels, SampleMerge.Columns)] = []
+            for (labels, s) in matching where s.overlaps(mint: mint, maxt: maxt) {
+                let columns = SampleMerge.clip((s.times, s.values), mint: mint, maxt: maxt)
+                try spend(columns.timestamps.count)
+                clipped.append((labels, columns))
+            }
+            for (labels, columns) in clipped where !columns.timestamps.isEmpty {
+                merged[labels] = SampleMerge.merge(merged[labels] ?? ([], []), columns)
+            }
+        }
         return merged.map { SeriesData(labels: $0.key, timestamps: $0.value.timestamps, values: $0.value.values) }
             .sorted { $0.labels < $1.labels }
     }
@@ -71,6 +88,9 @@ public struct TSDBQuerier: Sendable {
             guard let series = head.series(ref) else { continue }
             total += series.state.withLock { $0.snapshot(mint: mint, maxt: maxt).estimatedSamples }
         }
+        for buffer in backfill {
+            for (_, s) in buffer.matching(matchers) where s.overlaps(mint: mint, maxt: maxt) { total += s.times.count }
+        }
         return total
     }
 
@@ -88,6 +108,9 @@ public struct TSDBQuerier: Sendable {
             let overlaps = series.state.withLock { s in !s.isEmpty && s.minTime <= maxt && max(s.maxTime, s.oooTimes.last ?? .min) >= mint }
             if overlaps { out.insert(series.labels) }
         }
+        for buffer in backfill {
+            for (labels, s) in buffer.matching(matchers) where s.overlaps(mint: mint, maxt: maxt) { out.insert(labels) }
+        }
         return out.sorted()
     }
 
@@ -96,6 +119,7 @@ public struct TSDBQuerier: Sendable {
         if matchers.isEmpty {
             var names = Set(head.postings.labelNames())
             for block in blocks { names.formUnion(block.labelNames()) }
+            for labels in backfillSeries() { for l in labels { names.insert(l.name) } }
             return names.sorted()
         }
         var names: Set<String> = []
@@ -108,10 +132,18 @@ public struct TSDBQuerier: Sendable {
         if matchers.isEmpty {
             var values = Set(head.postings.labelValues(name))
             for block in blocks { values.formUnion(block.labelValues(name)) }
+            for labels in backfillSeries() { if let v = labels[name] { values.insert(v) } }
             return values.sorted()
         }
         var values: Set<String> = []
         for labels in series(matchers) { if let v = labels[name] { values.insert(v) } }
         return values.sorted()
+    }
+
+    /// Labels of the backfill series with samples in range.
+    private func backfillSeries() -> [Labels] {
+        backfill.flatMap { buffer in
+            buffer.series.compactMap { $0.value.overlaps(mint: mint, maxt: maxt) ? $0.key : nil }
+        }
     }
 }
