@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import PetrelCore
 import LogStorage
 import TSDB
@@ -17,6 +18,7 @@ public final class PetrelComponents: Sendable {
     public let readiness: Readiness
     public let startedAt: Int64
     public let logger: Logger
+    let maintenanceRunning = Mutex(false)
 
     /// Opens (and so recovers) the topic log and the TSDB under `config.dataDir`.
     public init(config: ServerConfig, logger: Logger, timeSource: any TimeSource = SystemTimeSource()) throws {

@@ -30,21 +30,31 @@ struct TSDBMaintenanceService: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
-            await maintainOnce()
+            await components.maintainTSDB()
         }
         try components.tsdb.close()
         components.logger.info("tsdb closed")
     }
+}
 
-    func maintainOnce() async {
-        let tsdb = components.tsdb
+extension PetrelComponents {
+    /// Cuts blocks, compacts and applies retention off the cooperative pool, then
+    /// commits the TSDB's replay offset as its consumer offset. Called by the timer
+    /// and, under a large import, by the consumer; runs never overlap.
+    func maintainTSDB() async {
+        guard maintenanceRunning.withLock({ running in
+            if running { return false }
+            running = true
+            return true
+        }) else { return }
+        defer { maintenanceRunning.withLock { $0 = false } }
+        let tsdb = self.tsdb
         do {
             try await NIOThreadPool.singleton.runIfActive { try tsdb.maintain() }
-            try components.topics.commitOffset(
-                group: TSDBIngestService.consumerGroup, topic: components.config.metricsTopic,
-                partition: 0, offset: tsdb.replayOffset)
+            try topics.commitOffset(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic,
+                                    partition: 0, offset: tsdb.replayOffset)
         } catch {
-            components.logger.error("tsdb maintenance failed", metadata: ["error": "\(error)"])
+            logger.error("tsdb maintenance failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -61,9 +61,17 @@ public struct TSDBIngestService: Service {
                 let (ok, bad) = writer.apply(record)
                 samplesAppended.increment(by: ok)
                 samplesRejected.increment(by: bad)
+                if bad > 0 {
+                    // Acknowledged samples the TSDB refused (series limits, retention reached meanwhile).
+                    logger.warning("tsdb rejected samples", metadata: ["offset": "\(record.offset)", "rejected": "\(bad)"])
+                }
                 next = record.offset + 1
             }
             lagGauge.record(Double(max(0, partition.highWatermark - next)))
+            if components.tsdb.needsMaintenance {
+                // A large import fills the backfill buffer faster than the timer drains it.
+                await components.maintainTSDB()
+            }
             if !components.readiness.isReady {
                 if next >= replayEnd {
                     let seconds = Double(monotonicNanos() - replayStart) / 1e9
