@@ -150,6 +150,17 @@ import Testing
         #expect(fsyncs >= 1 && fsyncs <= 5)
     }
 
+    @Test("with .interval an append is fsynced and acknowledged at once, not after the interval")
+    func intervalIsNotALatencyFloor() async throws {
+        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let log = try openPartition(dir.path, fsync: .interval(milliseconds: 10_000))
+        let start = ContinuousClock.now
+        for _ in 0..<5 { _ = try await log.append(makeRecords(1)) }
+        #expect(ContinuousClock.now - start < .seconds(5), "five sequential appends must not wait out a 10 s interval")
+        #expect(log.highWatermark == 5)
+        #expect(log.fsyncCount.load(ordering: .relaxed) == 5)
+    }
+
     @Test("waitForData wakes on append and times out otherwise")
     func waitForData() async throws {
         let dir = TemporaryDirectory(); defer { dir.cleanup() }

@@ -124,7 +124,7 @@ def start_target(name: str, work: Path, petrel_bin: str):
         s.start()
         return s, "/write?db=bench&precision=ns"
     if name == "petrel":
-        s = PetrelServer(work, binary=Path(petrel_bin), fsync="interval", log_level="warning")
+        s = PetrelServer(work, binary=Path(petrel_bin), fsync=os.environ.get("PETREL_BENCH_FSYNC", "interval"), log_level="warning")
         s.start()
         return s, "/write?db=bench&precision=ns"
     raise SystemExit(f"unknown target {name}")

@@ -5,10 +5,12 @@ extension PartitionLog {
     /// Returns once everything before `target` is durable per the policy.
     ///
     /// Leader/follower group commit: the first appender that finds no fsync
-    /// under way leads (waits out the interval window, then fsyncs everything
-    /// written so far); the others park and are resumed by it. A parked
-    /// appender whose records arrived after the leader's fsync began is made
-    /// the next leader, so no run loop is needed for appends to complete.
+    /// under way leads and fsyncs everything written so far at once; the others
+    /// park and are resumed by it. A parked appender whose records arrived after
+    /// the leader's fsync began is made the next leader, so appends arriving
+    /// during one fsync share the next, and an acknowledgement waits about one
+    /// fsync, not an interval (the interval bounds only data nobody waits for,
+    /// see `TopicStore.run()`).
     func awaitDurable(_ target: Int64) async throws(LogStorageError) {
         if policy == .never { return }
         while true {
@@ -31,14 +33,6 @@ extension PartitionLog {
             case .failed(let error):
                 throw error
             case .lead:
-                if case .interval(let milliseconds) = policy, milliseconds > 0 {
-                    // A window starts at the previous fsync, so an append after a
-                    // quiet spell is synced at once. The wait runs even if this
-                    // task is cancelled: others depend on it.
-                    let since = Int64(monotonicNanos()) - state.withLock { $0.lastFsyncNanos }
-                    let remaining = Int64(milliseconds) * 1_000_000 - since
-                    if remaining > 0 { try? await Task.sleep(for: .nanoseconds(remaining)) }
-                }
                 if let error = await finishGroupCommit() { throw error }
             }
         }

@@ -194,12 +194,36 @@ public final class TopicStore: Sendable {
     /// until the task is cancelled. Group-commit fsyncs are led by the
     /// appenders themselves, so appends never depend on this loop.
     public func run() async throws {
+        // With `.interval`, written data that no appender waits for is fsynced at least this often.
+        var tick = options.retentionCheckInterval
+        if case .interval(let ms) = options.fsync, ms > 0 { tick = min(tick, .milliseconds(ms)) }
+        var sinceRetention = Duration.zero
+        applyRetention()
         while !Task.isCancelled && !isClosed.load(ordering: .relaxed) {
-            applyRetention()
             do {
-                try await Task.sleep(for: options.retentionCheckInterval)
+                try await Task.sleep(for: tick)
             } catch {
                 return
+            }
+            sinceRetention += tick
+            if sinceRetention >= options.retentionCheckInterval {
+                sinceRetention = .zero
+                applyRetention()
+            }
+            if case .interval = options.fsync { await flushDirtyPartitions() }
+        }
+    }
+
+    /// Fsyncs every partition holding written but not yet durable data.
+    func flushDirtyPartitions() async {
+        for name in topicNames {
+            guard let topic = topic(name) else { continue }
+            for partition in topic.partitions where partition.highWatermark < partition.logEndOffset {
+                do {
+                    try await BlockingIOPool.shared.run { () throws(LogStorageError) in try partition.flush() }
+                } catch {
+                    options.logger.error("periodic fsync failed", metadata: ["topic": "\(name)", "partition": "\(partition.partition)", "error": "\(error)"])
+                }
             }
         }
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -141,9 +144,14 @@ struct SampleWriter {
         return (ok, bad)
     }
 
+    @inline(__always)
+    static func sameBytes(_ stored: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
+        stored.count == key.count && stored.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+    }
+
     private static func append(_ appender: inout TSDBAppender, _ refs: inout [UInt64: (ref: SeriesRef, key: [UInt8])],
                                _ key: SampleKey, _ t: Int64, _ v: Double) -> Bool {
-        if let cached = refs[key.hash], cached.key.elementsEqual(key.bytes) {
+        if let cached = refs[key.hash], Self.sameBytes(cached.key, key.bytes) {
             do {
                 try appender.append(ref: cached.ref, t, v)
                 return true
