@@ -176,19 +176,24 @@ def run_once(name: str, args, run_idx: int) -> dict:
         max_sent = max(o["sent_bodies"] for o in outs)
         end_s = start_s + (max_sent * args.batch) // max(1, series_per_worker) + 1
         expected = ok_lines
+        sent_at = time.monotonic()
         try:
             stored = wait_until(lambda: (lambda c: c if c >= expected else None)(stored_count(name, server, start_s, end_s)),
-                                timeout=args.verify_timeout, interval=1.0, what=f"{expected} lines stored in {name}")
+                                timeout=args.verify_timeout, interval=0.2, what=f"{expected} lines stored in {name}")
         except TimeoutError:
             try:
                 stored = stored_count(name, server, start_s, end_s)
             except Exception as exc:  # noqa: BLE001 - the run is reported invalid
                 print(f"{name}: cannot count stored lines: {exc}", file=sys.stderr)
                 stored = -1
+        # How long after the last acknowledgement every acknowledged line was queryable.
+        catch_up = time.monotonic() - sent_at
         valid = stored >= expected and errors == 0 and not any(o["exhausted"] for o in outs)
         lines_s = ok_lines / elapsed if elapsed > 0 else 0.0
+        e2e_lines_s = ok_lines / (elapsed + catch_up) if elapsed > 0 else 0.0
         return {"target": name, "run": run_idx, "lines": ok_lines, "elapsed_s": round(elapsed, 3),
                 "lines_per_s": round(lines_s), "points_per_s": round(lines_s * len(FIELDS)),
+                "queryable_after_s": round(catch_up, 2), "e2e_lines_per_s": round(e2e_lines_s),
                 "errors": errors, "stored_lines": stored, "valid": valid,
                 "exhausted_bodies": any(o["exhausted"] for o in outs),
                 "last_error": next((o["last_error"] for o in outs if o["last_error"]), "")}
@@ -238,6 +243,7 @@ def main() -> int:
             r = run_once(name, args, i)
             runs.append(r)
             print(f"{name} run {i}: {r['lines_per_s']:,} lines/s, {r['points_per_s']:,} points/s, "
+                  f"queryable {r['queryable_after_s']} s later ({r['e2e_lines_per_s']:,} lines/s end to end), "
                   f"errors={r['errors']} stored={r['stored_lines']}/{r['lines']} valid={r['valid']}"
                   + (f" last_error={r['last_error']}" if r["last_error"] else ""), file=sys.stderr, flush=True)
 
@@ -248,21 +254,25 @@ def main() -> int:
         use = valid or mine
         summary[name] = {"lines_per_s": round(statistics.median(r["lines_per_s"] for r in use)),
                          "points_per_s": round(statistics.median(r["points_per_s"] for r in use)),
+                         "e2e_lines_per_s": round(statistics.median(r["e2e_lines_per_s"] for r in use)),
                          "valid_runs": len(valid), "runs": len(mine)}
     ratios = {}
     if "petrel" in summary:
         for other in ("influxdb", "victoriametrics"):
             if other in summary and summary[other]["lines_per_s"]:
                 ratios[f"petrel/{other}"] = round(summary["petrel"]["lines_per_s"] / summary[other]["lines_per_s"], 3)
+                ratios[f"petrel/{other} end to end"] = round(
+                    summary["petrel"]["e2e_lines_per_s"] / summary[other]["e2e_lines_per_s"], 3)
 
     m = machine()
     print(f"\nIngest benchmark {m['date']}  nproc={m['nproc']}  memory={m['memory_gib']} GiB  "
           f"connections={args.connections}  batch={args.batch}  duration={args.duration}s  "
           f"series={args.hosts * args.cpus}  runs={args.runs} (median)")
-    print(f"{'target':<16} {'lines/s':>12} {'points/s':>13} {'valid runs':>11}")
+    print(f"{'target':<16} {'lines/s':>12} {'points/s':>13} {'e2e lines/s':>12} {'valid runs':>11}")
     for name, s in summary.items():
         flag = "" if s["valid_runs"] == s["runs"] else "  (some runs INVALID)"
-        print(f"{name:<16} {s['lines_per_s']:>12,} {s['points_per_s']:>13,} {s['valid_runs']:>6}/{s['runs']}{flag}")
+        print(f"{name:<16} {s['lines_per_s']:>12,} {s['points_per_s']:>13,} {s['e2e_lines_per_s']:>12,} "
+              f"{s['valid_runs']:>6}/{s['runs']}{flag}")
     for k, v in ratios.items():
         print(f"{k:<28} {v:.3f}")
     if args.json_out:
