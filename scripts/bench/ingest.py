@@ -179,7 +179,7 @@ def run_once(name: str, args, run_idx: int) -> dict:
         sent_at = time.monotonic()
         try:
             stored = wait_until(lambda: (lambda c: c if c >= expected else None)(stored_count(name, server, start_s, end_s)),
-                                timeout=args.verify_timeout, interval=0.2, what=f"{expected} lines stored in {name}")
+                                timeout=args.verify_timeout, interval=1.0, what=f"{expected} lines stored in {name}")
         except TimeoutError:
             try:
                 stored = stored_count(name, server, start_s, end_s)
