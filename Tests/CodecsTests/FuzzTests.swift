@@ -1,3 +1,4 @@
+import PetrelCore
 import Codecs
 import Testing
 
@@ -12,7 +13,7 @@ struct FuzzTests {
 
     @Test("random bytes never crash the line-protocol parser")
     func randomBytesLineProtocol() {
-        var rng = SplitMix(state: 1)
+        var rng = SplitMix64(seed: 1)
         var parser = LineProtocolParser()
         var mapper = InfluxSampleMapper(extraLabels: [.init("db", "x")])
         for _ in 0..<3000 {
@@ -27,7 +28,7 @@ struct FuzzTests {
 
     @Test("random mixes of line-protocol pieces never crash, and accepted lines re-parse the same")
     func structuredFuzz() {
-        var rng = SplitMix(state: 2)
+        var rng = SplitMix64(seed: 2)
         var parser = LineProtocolParser()
         var checker = LineProtocolParser()
         for _ in 0..<4000 {
@@ -45,7 +46,7 @@ struct FuzzTests {
 
     @Test("random bytes never crash the Prometheus text parser")
     func randomBytesPrometheus() {
-        var rng = SplitMix(state: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<3000 {
             let bytes: [UInt8]
             if Bool.random(using: &rng) {

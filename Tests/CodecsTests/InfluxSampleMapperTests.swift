@@ -85,7 +85,7 @@ struct InfluxSampleMapperTests {
 
     @Test("round trip: random points map to the labels built the slow way")
     func roundTrip() {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         let alphabet = Array("abcXYZ09_ ,=\\\"é".unicodeScalars)
         func word() -> String {
             String(String.UnicodeScalarView((0..<Int.random(in: 1...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }))

@@ -18,7 +18,7 @@ struct PostingsTests {
 
     @Test("set operations agree with Set on random lists", arguments: 0..<50)
     func randomSets(seed: Int) {
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = SplitMix64(seed: UInt64(seed))
         let a = Set((0..<Int(rng.next() % 100)).map { _ in rng.next() % 200 })
         let b = Set((0..<Int(rng.next() % 100)).map { _ in rng.next() % 200 })
         let sa = a.sorted(), sb = b.sorted()

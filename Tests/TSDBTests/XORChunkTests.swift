@@ -6,7 +6,7 @@ import Testing
 struct XORChunkTests {
     /// Random sample columns with the hard cases: NaN, ±Inf, repeats, huge gaps.
     static func randomSamples(count: Int, seed: UInt64) -> ([Int64], [Double]) {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var t = Int64(bitPattern: rng.next() % 4_000_000_000_000) - 1_000_000_000_000
         var ts: [Int64] = [], vs: [Double] = []
         var v = 0.0
@@ -60,7 +60,7 @@ struct XORChunkTests {
 
     @Test("decimal-looking values round-trip through the decimal encoding", arguments: 0..<100)
     func decimalRoundTrip(seed: Int) throws {
-        var rng = SplitMix(seed: UInt64(seed) &+ 991)
+        var rng = SplitMix64(seed: UInt64(seed) &+ 991)
         let count = 2 + Int(rng.next() % 600)
         let regular = seed % 2 == 0
         var t = Int64(rng.next() % 1_000_000_000_000)
@@ -118,15 +118,3 @@ struct XORChunkTests {
     }
 }
 
-/// A small deterministic generator for reproducible property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -25,18 +25,6 @@ func residentBytes() -> Int {
     return 0
 }
 
-/// A deterministic generator so runs are comparable.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
 
 /// The shapes of node_exporter series.
 enum Kind: CaseIterable {
@@ -73,7 +61,7 @@ func runDisk(seriesCount: Int, hours: Int) throws {
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let clock = ManualTimeSource(nanos: 0)
     let db = try TSDB(directory: dir, options: TSDBOptions(), timeSource: clock, logger: logger)
-    var rng = SplitMix(state: 42)
+    var rng = SplitMix64(seed: 42)
     let labels: [Labels] = (0..<seriesCount).map { i in
         Labels(["__name__": "node_metric_\(i % 100)", "instance": "host-\(i / 100):9100", "job": "node"])
     }
