@@ -16,7 +16,13 @@ import Testing
             _ = try await client.awaitQuery("ops_v", at: T0) { !$0.isEmpty }
             #expect(try await client.execute(uri: "/ready", method: .get) { $0.status } == .ok)
             let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
-            #expect(metrics.contains("petrel_ingest_lines_total{protocol=\"influx\",outcome=\"rejected\"}"))
+            // Counters are process-wide and other tests write in parallel: at least this test's lines.
+            for series in ["petrel_ingest_lines_total{protocol=\"influx\",outcome=\"rejected\",reason=\"parse\"}",
+                           "petrel_ingest_lines_total{protocol=\"influx\",outcome=\"accepted\",reason=\"none\"}"] {
+                let line = metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+                let value = line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+                #expect(value >= 1, "\(series) in /metrics")
+            }
             #expect(metrics.contains("petrel_http_requests_total"))
             #expect(metrics.contains("petrel_tsdb_series"))
         }

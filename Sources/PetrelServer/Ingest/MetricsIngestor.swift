@@ -28,8 +28,7 @@ public final class MetricsIngestor: Sendable {
 
         /// Counts the summary's lines and keeps the first error (parse or retention, whichever
         /// line comes first), parse errors described by `describe`.
-        init(_ summary: ParseSummary, expired: ExpiredLines, describe: (CodecError) -> String,
-             accepted: Counter, rejected: Counter) {
+        init(_ summary: ParseSummary, expired: ExpiredLines, describe: (CodecError) -> String, counters: LineCounters) {
             self.accepted = summary.accepted - expired.count
             self.rejected = summary.rejected + expired.count
             if let error = summary.firstError, error.line < (expired.firstLine ?? .max) {
@@ -39,8 +38,26 @@ public final class MetricsIngestor: Sendable {
                 firstError = "points beyond retention policy: \(expired.unit) \(line) has time \(expired.firstTime) ms, older than the retention of \(DurationText.format(millis: expired.retentionMs)) (tsdb.retention) dropped=\(expired.count)"
                 firstErrorLine = line
             }
-            accepted.increment(by: self.accepted)
-            rejected.increment(by: self.rejected)
+            counters.accepted.increment(by: self.accepted)
+            counters.unparsable.increment(by: summary.rejected)
+            counters.beyondRetention.increment(by: expired.count)
+        }
+    }
+
+    /// `petrel_ingest_lines_total{protocol, outcome, reason}` for one protocol.
+    struct LineCounters: Sendable {
+        let accepted: Counter
+        let unparsable: Counter
+        let beyondRetention: Counter
+
+        init(protocol name: String) {
+            func counter(_ outcome: String, _ reason: String) -> Counter {
+                Counter(label: "petrel_ingest_lines_total",
+                        dimensions: [("protocol", name), ("outcome", outcome), ("reason", reason)])
+            }
+            accepted = counter("accepted", "none")
+            unparsable = counter("rejected", "parse")
+            beyondRetention = counter("rejected", "beyond_retention")
         }
     }
 
@@ -71,10 +88,8 @@ public final class MetricsIngestor: Sendable {
     /// Samples older than now minus this are refused at the door (the TSDB would drop them).
     let retentionMs: Int64
     let timeSource: any TimeSource
-    let acceptedLines: Counter
-    let rejectedLines: Counter
-    let acceptedPromLines: Counter
-    let rejectedPromLines: Counter
+    let influxLines: LineCounters
+    let prometheusLines: LineCounters
     let appendLatency: Metrics.Timer
 
     init(topic: Topic, config: ServerConfig, timeSource: any TimeSource) {
@@ -82,10 +97,8 @@ public final class MetricsIngestor: Sendable {
         dbLabel = config.dbLabel
         retentionMs = config.tsdb.retention
         self.timeSource = timeSource
-        acceptedLines = Counter(label: "petrel_ingest_lines_total", dimensions: [("protocol", "influx"), ("outcome", "accepted")])
-        rejectedLines = Counter(label: "petrel_ingest_lines_total", dimensions: [("protocol", "influx"), ("outcome", "rejected")])
-        acceptedPromLines = Counter(label: "petrel_ingest_lines_total", dimensions: [("protocol", "prometheus"), ("outcome", "accepted")])
-        rejectedPromLines = Counter(label: "petrel_ingest_lines_total", dimensions: [("protocol", "prometheus"), ("outcome", "rejected")])
+        influxLines = LineCounters(protocol: "influx")
+        prometheusLines = LineCounters(protocol: "prometheus")
         appendLatency = Metrics.Timer(label: "petrel_ingest_append_seconds")
     }
 
@@ -104,8 +117,7 @@ public final class MetricsIngestor: Sendable {
                 kept.append(start..<(start + line.raw.count))
             }
         }
-        let outcome = Outcome(summary, expired: expired, describe: \.influxDescription,
-                              accepted: acceptedLines, rejected: rejectedLines)
+        let outcome = Outcome(summary, expired: expired, describe: \.influxDescription, counters: influxLines)
         guard outcome.accepted > 0 else { return outcome }
         var headers = [
             RecordHeader(key: Header.format, value: Array(Format.influx.rawValue.utf8)),
@@ -169,8 +181,7 @@ public final class MetricsIngestor: Sendable {
                 _ = expired.isExpired(t, line: lineNumber)
             }
         }
-        let outcome = Outcome(summary, expired: expired, describe: \.description,
-                              accepted: acceptedPromLines, rejected: rejectedPromLines)
+        let outcome = Outcome(summary, expired: expired, describe: \.description, counters: prometheusLines)
         guard outcome.accepted > 0 else { return outcome }
         let headers = [RecordHeader(key: Header.format, value: Array(Format.prometheus.rawValue.utf8))]
         let values = body.count <= Self.maxRecordBytes ? [body] : Self.recordValues(body, lines: Self.lineRanges(body))
