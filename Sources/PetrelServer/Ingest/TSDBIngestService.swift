@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -93,7 +90,7 @@ public struct TSDBIngestService: Service {
 /// label allocation.
 struct SampleWriter {
     let tsdb: TSDB
-    var refs: [UInt64: (ref: SeriesRef, key: [UInt8])] = [:]
+    let refs = SeriesRefCache()
     var parser = LineProtocolParser(options: MetricsIngestor.parserOptions)
 
     init(tsdb: TSDB) { self.tsdb = tsdb }
@@ -119,15 +116,13 @@ struct SampleWriter {
         switch format {
         case .influx:
             var mapper = InfluxSampleMapper(extraLabels: extra)
-            var refs = self.refs
             value.withUnsafeBytes { buffer in
                 _ = parser.parse(buffer, precision: precision, defaultTimestamp: record.timestamp * 1_000_000) { line in
                     mapper.forEachSample(of: line) { key, t, v in
-                        if Self.append(&appender, &refs, key, t, v) { ok += 1 } else { bad += 1 }
+                        if Self.append(&appender, refs, key, t, v) { ok += 1 } else { bad += 1 }
                     }
                 }
             }
-            self.refs = refs
         case .prometheus:
             value.withUnsafeBytes { buffer in
                 _ = PrometheusTextParser().parse(buffer, defaultTimestamp: record.timestamp) { labels, t, v in
@@ -144,16 +139,11 @@ struct SampleWriter {
         return (ok, bad)
     }
 
-    @inline(__always)
-    static func sameBytes(_ stored: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
-        stored.count == key.count && stored.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
-    }
-
-    private static func append(_ appender: inout TSDBAppender, _ refs: inout [UInt64: (ref: SeriesRef, key: [UInt8])],
+    private static func append(_ appender: inout TSDBAppender, _ refs: SeriesRefCache,
                                _ key: SampleKey, _ t: Int64, _ v: Double) -> Bool {
-        if let cached = refs[key.hash], Self.sameBytes(cached.key, key.bytes) {
+        if let cached = refs.ref(for: key) {
             do {
-                try appender.append(ref: cached.ref, t, v)
+                try appender.append(ref: cached, t, v)
                 return true
             } catch {
                 // The series may have left the head; fall through to the labels path.
@@ -161,7 +151,7 @@ struct SampleWriter {
         }
         do {
             let ref = try appender.append(key.makeLabels(), t, v)
-            refs[key.hash] = (ref, Array(key.bytes))
+            refs.store(ref, for: key)
             return true
         } catch {
             return false

@@ -25,6 +25,10 @@ func residentBytes() -> Int {
     return 0
 }
 
+extension SplitMix64 {
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
 
 /// The shapes of node_exporter series.
 enum Kind: CaseIterable {
@@ -130,7 +134,9 @@ func runDisk(seriesCount: Int, hours: Int) throws {
 func runMemory(seriesCount: Int) throws {
     let dir = NSTemporaryDirectory() + "tsdb-footprint-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let db = try TSDB(directory: dir, options: TSDBOptions(), logger: logger)
+    // The samples sit at 1 s, 16 s and 31 s: a clock just after them keeps them within retention.
+    let clock = ManualTimeSource(nanos: 60_000_000_000)
+    let db = try TSDB(directory: dir, options: TSDBOptions(), timeSource: clock, logger: logger)
     let before = residentBytes()
     var appender = db.appender()
     let batch = 10_000
