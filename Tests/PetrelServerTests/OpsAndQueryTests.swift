@@ -28,6 +28,19 @@ import Testing
         }
     }
 
+    @Test("InfluxQL setup statements succeed and other InfluxQL is refused with a pointer to PromQL")
+    func influxQL() async throws {
+        let server = TestServer()
+        defer { server.cleanUp() }
+        try await server.run { _, client in
+            let create = try await client.execute(uri: "/query?q=CREATE+DATABASE+telegraf", method: .post) { $0 }
+            #expect(create.status == .ok)
+            let select = try await client.execute(uri: "/query?q=SELECT+*+FROM+cpu", method: .get) { $0 }
+            #expect(select.status == .badRequest)
+            #expect((jsonObject(select.body)["error"] as? String)?.contains("PromQL") == true)
+        }
+    }
+
     @Test("query errors use Prometheus' error shape and range queries are limited to 11,000 points")
     func queryErrors() async throws {
         let server = TestServer()

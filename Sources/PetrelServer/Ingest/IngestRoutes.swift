@@ -19,16 +19,24 @@ struct IngestRoutes {
         router.head("/ping") { _, _ in Self.ping() }
         router.post("/api/v1/import/prometheus") { request, _ in try await self.importPrometheus(request) }
         // InfluxDB v1 clients call /query for CREATE DATABASE; Petrel has no databases to create.
-        router.post("/query") { request, _ in Self.influxQueryStub(request) }
-        router.get("/query") { request, _ in Self.influxQueryStub(request) }
+        router.post("/query") { request, _ in try await self.influxQuery(request) }
+        router.get("/query") { request, _ in try await self.influxQuery(request) }
     }
 
     static func ping() -> Response {
         Response(status: .noContent, headers: [HTTPField.Name("X-Influxdb-Version")!: "1.8.10-petrel", HTTPField.Name("X-Influxdb-Build")!: "OSS"])
     }
 
-    static func influxQueryStub(_ request: Request) -> Response {
-        .json(Array(#"{"results":[{"statement_id":0}]}"#.utf8))
+    /// The setup statements v1 clients send before writing succeed (there is nothing to
+    /// create); any other InfluxQL is refused with a pointer to PromQL, never an empty answer.
+    func influxQuery(_ request: Request) async throws -> Response {
+        let params = try await PrometheusAPI.parameters(request)
+        let statement = (params["q"] ?? "").trimmingPrefix(while: { $0 == " " || $0 == "\n" || $0 == "\t" }).uppercased()
+        if ["CREATE DATABASE", "CREATE RETENTION POLICY", "DROP DATABASE"].contains(where: { statement.hasPrefix($0) }) {
+            return .json(Array(#"{"results":[{"statement_id":0}]}"#.utf8))
+        }
+        return influxError(.badRequest, "Petrel does not run InfluxQL; query with PromQL at /api/v1/query "
+            + "(the field f of measurement m is the series m_f)")
     }
 
     func write(_ request: Request, v2: Bool) async throws -> Response {
