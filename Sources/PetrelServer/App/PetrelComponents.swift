@@ -16,7 +16,6 @@ public final class PetrelComponents: Sendable {
     public let engine: Engine
     public let ingestor: MetricsIngestor
     public let readiness: Readiness
-    public let startedAt: Int64
     public let logger: Logger
     let maintenanceRunning = Mutex(false)
 
@@ -26,7 +25,6 @@ public final class PetrelComponents: Sendable {
         _ = PetrelServer.registry
         self.config = config
         self.logger = logger
-        startedAt = timeSource.nowMillis()
         do {
             try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
         } catch {

@@ -8,7 +8,9 @@ import Codecs
 /// Prometheus text import, answering as InfluxDB and VictoriaMetrics do.
 struct IngestRoutes {
     let components: PetrelComponents
-    let rejectedRequests: @Sendable (String) -> Counter = { reason in
+
+    /// `petrel_ingest_requests_rejected_total{reason}`.
+    func rejectedRequests(_ reason: String) -> Counter {
         Counter(label: "petrel_ingest_requests_rejected_total", dimensions: [("reason", reason)])
     }
 

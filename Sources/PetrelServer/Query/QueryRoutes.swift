@@ -10,27 +10,12 @@ struct QueryRoutes {
     let components: PetrelComponents
 
     func register(on router: Router<BasicRequestContext>) {
-        for path in ["/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels", "/api/v1/label/{name}/values"] {
-            let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
-                do {
-                    let params = try await PrometheusAPI.parameters(request)
-                    switch path {
-                    case "/api/v1/query": return try instant(params)
-                    case "/api/v1/query_range": return try range(params)
-                    case "/api/v1/series": return try series(params)
-                    case "/api/v1/labels": return try labels(params)
-                    default: return try labelValues(context.parameters.get("name") ?? "", params)
-                    }
-                } catch let failure as PrometheusAPI.Failure {
-                    return PrometheusAPI.error(failure)
-                } catch let error as PromQLError {
-                    return PrometheusAPI.error(Self.failure(error))
-                } catch let error as TSDBError {
-                    return PrometheusAPI.error(.init(kind: .execution, message: "\(error)"))
-                }
-            }
-            router.get(RouterPath(path), use: handler)
-            router.post(RouterPath(path), use: handler)
+        route(router, "/api/v1/query") { params, _ in try instant(params) }
+        route(router, "/api/v1/query_range") { params, _ in try range(params) }
+        route(router, "/api/v1/series") { params, _ in try series(params) }
+        route(router, "/api/v1/labels") { params, _ in try labels(params) }
+        route(router, "/api/v1/label/{name}/values") { params, context in
+            try labelValues(context.parameters.get("name") ?? "", params)
         }
         router.get("/api/v1/status/buildinfo") { _, _ in
             PrometheusAPI.success { json in
@@ -39,6 +24,25 @@ struct QueryRoutes {
                 json.raw("\"petrelVersion\":\"\(PetrelVersion.current)\"}")
             }
         }
+    }
+
+    /// Serves `path` for GET and form POST: reads the parameters and maps every
+    /// error to Prometheus' error body.
+    private func route(_ router: Router<BasicRequestContext>, _ path: String,
+                       _ body: @escaping @Sendable (FormParameters, BasicRequestContext) throws -> Response) {
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+            do {
+                return try body(try await PrometheusAPI.parameters(request), context)
+            } catch let failure as PrometheusAPI.Failure {
+                return PrometheusAPI.error(failure)
+            } catch let error as PromQLError {
+                return PrometheusAPI.error(Self.failure(error))
+            } catch let error as TSDBError {
+                return PrometheusAPI.error(.init(kind: .execution, message: "\(error)"))
+            }
+        }
+        router.get(RouterPath(path), use: handler)
+        router.post(RouterPath(path), use: handler)
     }
 
     static func failure(_ error: PromQLError) -> PrometheusAPI.Failure {
