@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers follow ARCHITECTURE.md: imports flow downward only.
-// 0 PetrelCore · 1 Codecs · 2 LogStorage, TSDB, PromQL · 4 PetrelServer · 5 petrel
+// 0 PetrelCore · 1 Codecs, KafkaProtocol · 2 LogStorage, TSDB, PromQL · 3 Broker · 4 PetrelServer · 5 petrel
 let package = Package(
     name: "Petrel",
     platforms: [.macOS(.v15)],
@@ -43,8 +43,19 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "PromQL", dependencies: ["PetrelCore"]),
+        .target(name: "KafkaProtocol", dependencies: [
+            "PetrelCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "Broker", dependencies: [
+            "PetrelCore", "KafkaProtocol", "LogStorage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .target(name: "PetrelServer", dependencies: [
-            "PetrelCore", "Codecs", "LogStorage", "TSDB", "PromQL",
+            "PetrelCore", "Codecs", "LogStorage", "TSDB", "PromQL", "KafkaProtocol", "Broker",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -62,6 +73,8 @@ let package = Package(
         .testTarget(name: "LogStorageTests", dependencies: ["LogStorage"]),
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"]),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(name: "BrokerTests", dependencies: ["Broker", "KafkaProtocol", "LogStorage"]),
         .testTarget(name: "PetrelServerTests", dependencies: [
             "PetrelServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
