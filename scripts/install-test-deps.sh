@@ -5,8 +5,14 @@
 # Fails (non-zero) when a peer cannot be installed: the suite must not skip it.
 set -euo pipefail
 
-APT_PACKAGES=(influxdb influxdb-client victoria-metrics zlib1g-dev)
-PIP_PACKAGES=(pytest pytest-timeout requests influxdb influxdb-client prometheus-client)
+# The lists live in scripts/deps/AREA.{apt,bins,pip,imports} (see its README).
+cd "$(dirname "$0")/deps"
+list() { cat ./*."$1" 2>/dev/null | sed -e 's/#.*//' -e 's/[[:space:]]*$//' | grep -v '^$' | sort -u; }
+mapfile -t APT_PACKAGES < <(list apt)
+mapfile -t REQUIRED_BINS < <(list bins)
+mapfile -t PIP_PACKAGES < <(list pip)
+mapfile -t PY_IMPORTS < <(list imports)
+IMPORT_CHECK="import $(IFS=,; echo "${PY_IMPORTS[*]}")"
 
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
@@ -37,7 +43,7 @@ if [ "${#missing_apt[@]}" -gt 0 ]; then
     $SUDO apt-get install -y -q --no-install-recommends "${missing_apt[@]}"
 fi
 
-for bin in influxd influx victoria-metrics; do
+for bin in "${REQUIRED_BINS[@]}"; do
     if ! command -v "$bin" >/dev/null 2>&1; then
         echo "install-test-deps: required peer binary '$bin' is missing after install" >&2
         exit 1
@@ -45,9 +51,9 @@ for bin in influxd influx victoria-metrics; do
 done
 
 PY="${PYTHON:-python3}"
-if ! "$PY" -c 'import pytest, pytest_timeout, requests, influxdb, influxdb_client, prometheus_client' 2>/dev/null; then
+if ! "$PY" -c "$IMPORT_CHECK" 2>/dev/null; then
     echo "install-test-deps: pip packages to install: ${PIP_PACKAGES[*]}"
     "$PY" -m pip install -q "${PIP_PACKAGES[@]}"
 fi
-"$PY" -c 'import pytest, pytest_timeout, requests, influxdb, influxdb_client, prometheus_client'
+"$PY" -c "$IMPORT_CHECK"
 echo "install-test-deps: ok (influxd $(influxd version 2>/dev/null | head -1 || true))"
