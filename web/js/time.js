@@ -29,7 +29,7 @@ export function formatDuration(ms) {
 }
 
 export const QUICK_RANGES = [
-  ['now-5m', 'Last 5 minutes'], ['now-15m', 'Last 15 minutes'], ['now-1h', 'Last 1 hour'], ['now-6h', 'Last 6 hours'],
+  ['now-5m', 'Last 5 minutes'], ['now-15m', 'Last 15 minutes'], ['now-30m', 'Last 30 minutes'], ['now-1h', 'Last 1 hour'], ['now-6h', 'Last 6 hours'],
   ['now-24h', 'Last 24 hours'], ['now-7d', 'Last 7 days'],
 ];
 

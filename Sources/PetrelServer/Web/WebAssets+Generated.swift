@@ -56,9 +56,9 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
 .report { border:1px solid var(--border); padding:8px; margin:8px 0; background:var(--panel); }
 .cards { display:grid; grid-template-columns:repeat(auto-fill, minmax(260px, 1fr)); gap:8px; }
 @media (max-width: 700px) {
-  .grid { grid-template-columns:1fr; }
-  .grid .panel { grid-column:1 / -1 !important; grid-row:auto !important; min-height:220px; }
-  .grid .panel.row { min-height:0; }
+  .grid { grid-template-columns:1fr; grid-auto-rows:auto; }
+  .grid .panel { grid-column:1 / -1 !important; grid-row:auto !important; height:240px; }
+  .grid .panel.row { height:auto; }
 }
 
 """####),
@@ -1770,7 +1770,7 @@ export function formatDuration(ms) {
 }
 
 export const QUICK_RANGES = [
-  ['now-5m', 'Last 5 minutes'], ['now-15m', 'Last 15 minutes'], ['now-1h', 'Last 1 hour'], ['now-6h', 'Last 6 hours'],
+  ['now-5m', 'Last 5 minutes'], ['now-15m', 'Last 15 minutes'], ['now-30m', 'Last 30 minutes'], ['now-1h', 'Last 1 hour'], ['now-6h', 'Last 6 hours'],
   ['now-24h', 'Last 24 hours'], ['now-7d', 'Last 7 days'],
 ];
 
@@ -2252,7 +2252,7 @@ export async function renderExplore(root) {
   const q = $('#q'), list = $('#suggest');
   q.value = params.get('query') || '';
   $('#range').value = params.get('from') || 'now-1h';
-  let items = [], selected = 0, ctx = null;
+  let items = [], selected = 0, ctx = null, asked = 0;
 
   function closeList() { list.hidden = true; items = []; q.setAttribute('aria-expanded', 'false'); }
   function showList() {
@@ -2270,11 +2270,15 @@ export async function renderExplore(root) {
     q.focus();
   }
   async function complete() {
-    ctx = completionContext(q.value, q.selectionStart);
+    const mine = ++asked;
+    const here = completionContext(q.value, q.selectionStart);
+    let found = [];
     try {
-      const all = await suggestions(ctx);
-      items = all.filter((s) => s.startsWith(ctx.prefix) && s !== ctx.prefix).slice(0, 50);
-    } catch { items = []; }
+      found = (await suggestions(here)).filter((s) => s.startsWith(here.prefix) && s !== here.prefix).slice(0, 50);
+    } catch { /* no suggestions */ }
+    if (mine !== asked) return; // a later keystroke asked again; its answer wins
+    ctx = here;
+    items = found;
     selected = 0;
     showList();
   }

@@ -45,7 +45,7 @@ export async function renderExplore(root) {
   const q = $('#q'), list = $('#suggest');
   q.value = params.get('query') || '';
   $('#range').value = params.get('from') || 'now-1h';
-  let items = [], selected = 0, ctx = null;
+  let items = [], selected = 0, ctx = null, asked = 0;
 
   function closeList() { list.hidden = true; items = []; q.setAttribute('aria-expanded', 'false'); }
   function showList() {
@@ -63,11 +63,15 @@ export async function renderExplore(root) {
     q.focus();
   }
   async function complete() {
-    ctx = completionContext(q.value, q.selectionStart);
+    const mine = ++asked;
+    const here = completionContext(q.value, q.selectionStart);
+    let found = [];
     try {
-      const all = await suggestions(ctx);
-      items = all.filter((s) => s.startsWith(ctx.prefix) && s !== ctx.prefix).slice(0, 50);
-    } catch { items = []; }
+      found = (await suggestions(here)).filter((s) => s.startsWith(here.prefix) && s !== here.prefix).slice(0, 50);
+    } catch { /* no suggestions */ }
+    if (mine !== asked) return; // a later keystroke asked again; its answer wins
+    ctx = here;
+    items = found;
     selected = 0;
     showList();
   }
