@@ -137,6 +137,14 @@ def test_panels_draw_non_empty_canvases_from_real_data(browser, server):
     assert "Fixture dashboard" in by_title["Notes"]["text"]
     listed = browser.find_element("css selector", ".unsupported-list").text
     assert "Traffic share" in listed and "Syslog" in listed
+    # Thresholds colour stats: two hosts up reaches the singlestat's second threshold ("1,2" → red).
+    color = browser.execute_script("return getComputedStyle(window.petrel.panels.find(p => p.panel.title === 'Hosts up (legacy singlestat)').body.querySelector('.stat')).color")
+    assert color == "rgb(242, 73, 92)", color
+    # Keyboard: the chart takes focus and the arrow keys move the crosshair and its value tooltip.
+    chart = browser.execute_script("return window.petrel.panels.find(p => p.panel.title === 'CPU ($mode)').body.querySelector('canvas.overlay')")
+    chart.send_keys("\ue012")  # ArrowLeft
+    tip = browser.execute_script("const t = window.petrel.panels.find(p => p.panel.title === 'CPU ($mode)').body.querySelector('.tooltip'); return t.hidden ? null : t.textContent")
+    assert tip and "a:" in tip and "%" in tip, tip
     # Units: the CPU stat shows percent with one decimal.
     assert browser.execute_script("return window.petrel.panels.find(p => p.panel.title === 'CPU busy').body.querySelector('.stat').textContent").endswith("%")
 

@@ -115,9 +115,9 @@ function drawTimeSeriesPanel(body, panel, state, series, opts, hooks) {
   let dragFrom = null;
   overlay.onpointerdown = (e) => { dragFrom = e.offsetX; overlay.setPointerCapture(e.pointerId); };
   overlay.onpointerleave = () => { octx.clearRect(0, 0, w, h); tip.hidden = true; };
-  overlay.onpointermove = (e) => {
+  // The crosshair at x (CSS px): a line, a dot per series and their values in a tooltip.
+  const showAt = (x) => {
     octx.clearRect(0, 0, w, h);
-    const x = e.offsetX;
     if (x < geo.plot.left || x > geo.plot.left + geo.plot.width) { tip.hidden = true; return; }
     octx.strokeStyle = themeColors().muted;
     if (dragFrom != null) {
@@ -139,6 +139,22 @@ function drawTimeSeriesPanel(body, panel, state, series, opts, hooks) {
     tip.style.left = `${Math.min(x + 12, Math.max(0, w - tip.offsetWidth - 4))}px`;
     tip.style.top = '4px';
   };
+  overlay.onpointermove = (e) => showAt(e.offsetX);
+  // Keyboard: focus the chart, move the crosshair with the arrow keys, Escape hides it.
+  let keyX = null;
+  overlay.tabIndex = 0;
+  overlay.setAttribute('role', 'img');
+  overlay.setAttribute('aria-label', `${panel.title || 'Time series'}: ${series.length} series. Arrow keys move the crosshair.`);
+  overlay.onkeydown = (e) => {
+    const stepPx = geo.plot.width / 50;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      e.preventDefault();
+      keyX = keyX ?? geo.plot.left + geo.plot.width;
+      keyX = Math.max(geo.plot.left, Math.min(geo.plot.left + geo.plot.width, keyX + (e.key === 'ArrowLeft' ? -stepPx : stepPx)));
+      showAt(keyX);
+    } else if (e.key === 'Escape') { keyX = null; octx.clearRect(0, 0, w, h); tip.hidden = true; }
+  };
+  overlay.onblur = () => { keyX = null; octx.clearRect(0, 0, w, h); tip.hidden = true; };
   overlay.onpointerup = (e) => {
     if (dragFrom != null && Math.abs(e.offsetX - dragFrom) > 5 && hooks.onZoom) {
       const a = geo.tOf(Math.min(dragFrom, e.offsetX)), b = geo.tOf(Math.max(dragFrom, e.offsetX));

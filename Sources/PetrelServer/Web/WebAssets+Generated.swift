@@ -1594,9 +1594,9 @@ function drawTimeSeriesPanel(body, panel, state, series, opts, hooks) {
   let dragFrom = null;
   overlay.onpointerdown = (e) => { dragFrom = e.offsetX; overlay.setPointerCapture(e.pointerId); };
   overlay.onpointerleave = () => { octx.clearRect(0, 0, w, h); tip.hidden = true; };
-  overlay.onpointermove = (e) => {
+  // The crosshair at x (CSS px): a line, a dot per series and their values in a tooltip.
+  const showAt = (x) => {
     octx.clearRect(0, 0, w, h);
-    const x = e.offsetX;
     if (x < geo.plot.left || x > geo.plot.left + geo.plot.width) { tip.hidden = true; return; }
     octx.strokeStyle = themeColors().muted;
     if (dragFrom != null) {
@@ -1618,6 +1618,22 @@ function drawTimeSeriesPanel(body, panel, state, series, opts, hooks) {
     tip.style.left = `${Math.min(x + 12, Math.max(0, w - tip.offsetWidth - 4))}px`;
     tip.style.top = '4px';
   };
+  overlay.onpointermove = (e) => showAt(e.offsetX);
+  // Keyboard: focus the chart, move the crosshair with the arrow keys, Escape hides it.
+  let keyX = null;
+  overlay.tabIndex = 0;
+  overlay.setAttribute('role', 'img');
+  overlay.setAttribute('aria-label', `${panel.title || 'Time series'}: ${series.length} series. Arrow keys move the crosshair.`);
+  overlay.onkeydown = (e) => {
+    const stepPx = geo.plot.width / 50;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      e.preventDefault();
+      keyX = keyX ?? geo.plot.left + geo.plot.width;
+      keyX = Math.max(geo.plot.left, Math.min(geo.plot.left + geo.plot.width, keyX + (e.key === 'ArrowLeft' ? -stepPx : stepPx)));
+      showAt(keyX);
+    } else if (e.key === 'Escape') { keyX = null; octx.clearRect(0, 0, w, h); tip.hidden = true; }
+  };
+  overlay.onblur = () => { keyX = null; octx.clearRect(0, 0, w, h); tip.hidden = true; };
   overlay.onpointerup = (e) => {
     if (dragFrom != null && Math.abs(e.offsetX - dragFrom) > 5 && hooks.onZoom) {
       const a = geo.tOf(Math.min(dragFrom, e.offsetX)), b = geo.tOf(Math.max(dragFrom, e.offsetX));
@@ -1911,7 +1927,7 @@ export function renderVariables(el, vars, onChange) {
 """####),
         ("js/views/broker.js", ####"""
 // The broker: topics, partitions, offsets and sizes, consumer groups and their lag
-// (GET /api/v1/broker/topics, /topics/{name}, /groups, /groups/{id}).
+// (GET /api/v1/broker/topics, /topics/{name}, /groups, /groups/{id}), refreshed every 5 s.
 import { api } from '../api.js';
 import { escapeHTML, formatValue } from '../format.js';
 
@@ -1936,16 +1952,18 @@ export async function renderBroker(root) {
     const groupDetails = await Promise.all(groupList.map((g) => api.get(`/api/v1/broker/groups/${encodeURIComponent(g.group ?? g.groupId ?? g.id ?? g)}`).catch(() => g)));
     content.className = '';
     content.innerHTML = `<h2>Topics</h2>
-      <table class="data"><thead><tr><th>Topic</th><th>Partition</th><th>Start offset</th><th>End offset</th><th>Size</th></tr></thead><tbody>
-      ${details.flatMap((t) => (t.partitions || [{}]).map((p) => `<tr>${cell(t.name)}${cell(p.partition ?? p.id)}${cell(p.logStartOffset ?? p.startOffset)}${cell(p.logEndOffset ?? p.endOffset ?? p.highWatermark)}${cell(p.sizeBytes != null ? formatValue(p.sizeBytes, 'bytes') : '')}</tr>`)).join('')}
+      <table class="data"><thead><tr><th>Topic</th><th>Partition</th><th>Start offset</th><th>End offset</th><th>Messages</th><th>Size</th></tr></thead><tbody>
+      ${details.flatMap((t) => (t.partitions || [{}]).map((p) => `<tr>${cell(t.name)}${cell(p.partition ?? p.id)}${cell(p.logStartOffset ?? p.startOffset)}${cell(p.logEndOffset ?? p.endOffset ?? p.highWatermark)}${cell(p.messages)}${cell(p.sizeBytes != null ? formatValue(p.sizeBytes, 'bytes') : '')}</tr>`)).join('')}
       </tbody></table>
       <h2>Consumer groups</h2>
-      <table class="data"><thead><tr><th>Group</th><th>State</th><th>Topic</th><th>Partition</th><th>Committed</th><th>Lag</th></tr></thead><tbody>
-      ${groupDetails.flatMap((g) => (g.offsets || g.partitions || [{}]).map((o) => `<tr>${cell(g.group ?? g.groupId ?? g.id)}${cell(g.state)}${cell(o.topic)}${cell(o.partition)}${cell(o.committedOffset ?? o.offset)}${cell(o.lag)}</tr>`)).join('') || '<tr><td colspan="6" class="muted">No consumer groups</td></tr>'}
+      <table class="data"><thead><tr><th>Group</th><th>State</th><th>Members</th><th>Topic</th><th>Partition</th><th>Committed</th><th>End offset</th><th>Lag</th></tr></thead><tbody>
+      ${groupDetails.flatMap((g) => (g.offsets?.length ? g.offsets : [{}]).map((o) => `<tr>${cell(g.group ?? g.groupId ?? g.id)}${cell(g.state)}${cell(Array.isArray(g.members) ? g.members.length : g.members)}${cell(o.topic)}${cell(o.partition)}${cell(o.committedOffset ?? o.offset)}${cell(o.endOffset)}${cell(o.lag)}</tr>`)).join('') || '<tr><td colspan="8" class="muted">No consumer groups</td></tr>'}
       </tbody></table>`;
   }
   root.querySelector('#reload').onclick = load;
   await load();
+  const timer = setInterval(() => { if (!content.querySelector('[role=status]')) load(); }, 5000);
+  return () => clearInterval(timer);
 }
 
 """####),

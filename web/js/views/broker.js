@@ -1,5 +1,5 @@
 // The broker: topics, partitions, offsets and sizes, consumer groups and their lag
-// (GET /api/v1/broker/topics, /topics/{name}, /groups, /groups/{id}).
+// (GET /api/v1/broker/topics, /topics/{name}, /groups, /groups/{id}), refreshed every 5 s.
 import { api } from '../api.js';
 import { escapeHTML, formatValue } from '../format.js';
 
@@ -24,14 +24,16 @@ export async function renderBroker(root) {
     const groupDetails = await Promise.all(groupList.map((g) => api.get(`/api/v1/broker/groups/${encodeURIComponent(g.group ?? g.groupId ?? g.id ?? g)}`).catch(() => g)));
     content.className = '';
     content.innerHTML = `<h2>Topics</h2>
-      <table class="data"><thead><tr><th>Topic</th><th>Partition</th><th>Start offset</th><th>End offset</th><th>Size</th></tr></thead><tbody>
-      ${details.flatMap((t) => (t.partitions || [{}]).map((p) => `<tr>${cell(t.name)}${cell(p.partition ?? p.id)}${cell(p.logStartOffset ?? p.startOffset)}${cell(p.logEndOffset ?? p.endOffset ?? p.highWatermark)}${cell(p.sizeBytes != null ? formatValue(p.sizeBytes, 'bytes') : '')}</tr>`)).join('')}
+      <table class="data"><thead><tr><th>Topic</th><th>Partition</th><th>Start offset</th><th>End offset</th><th>Messages</th><th>Size</th></tr></thead><tbody>
+      ${details.flatMap((t) => (t.partitions || [{}]).map((p) => `<tr>${cell(t.name)}${cell(p.partition ?? p.id)}${cell(p.logStartOffset ?? p.startOffset)}${cell(p.logEndOffset ?? p.endOffset ?? p.highWatermark)}${cell(p.messages)}${cell(p.sizeBytes != null ? formatValue(p.sizeBytes, 'bytes') : '')}</tr>`)).join('')}
       </tbody></table>
       <h2>Consumer groups</h2>
-      <table class="data"><thead><tr><th>Group</th><th>State</th><th>Topic</th><th>Partition</th><th>Committed</th><th>Lag</th></tr></thead><tbody>
-      ${groupDetails.flatMap((g) => (g.offsets || g.partitions || [{}]).map((o) => `<tr>${cell(g.group ?? g.groupId ?? g.id)}${cell(g.state)}${cell(o.topic)}${cell(o.partition)}${cell(o.committedOffset ?? o.offset)}${cell(o.lag)}</tr>`)).join('') || '<tr><td colspan="6" class="muted">No consumer groups</td></tr>'}
+      <table class="data"><thead><tr><th>Group</th><th>State</th><th>Members</th><th>Topic</th><th>Partition</th><th>Committed</th><th>End offset</th><th>Lag</th></tr></thead><tbody>
+      ${groupDetails.flatMap((g) => (g.offsets?.length ? g.offsets : [{}]).map((o) => `<tr>${cell(g.group ?? g.groupId ?? g.id)}${cell(g.state)}${cell(Array.isArray(g.members) ? g.members.length : g.members)}${cell(o.topic)}${cell(o.partition)}${cell(o.committedOffset ?? o.offset)}${cell(o.endOffset)}${cell(o.lag)}</tr>`)).join('') || '<tr><td colspan="8" class="muted">No consumer groups</td></tr>'}
       </tbody></table>`;
   }
   root.querySelector('#reload').onclick = load;
   await load();
+  const timer = setInterval(() => { if (!content.querySelector('[role=status]')) load(); }, 5000);
+  return () => clearInterval(timer);
 }
