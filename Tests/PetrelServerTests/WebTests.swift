@@ -90,3 +90,12 @@ import Testing
         #expect(grid.allSatisfy { $0["h"] == 10 })
     }
 }
+
+@Suite struct DashboardsConfigTests {
+    @Test("petrel.yaml's dashboards key sets the provisioned directory")
+    func yamlKey() throws {
+        var config = ServerConfig()
+        try config.apply(yaml: "dashboards: /srv/dashboards\n", file: "petrel.yaml")
+        #expect(config.dashboardsDir == "/srv/dashboards")
+    }
+}
