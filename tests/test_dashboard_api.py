@@ -135,6 +135,16 @@ def test_import_grafana_export_reports_unsupported_panels(server):
     assert stored["templating"]["list"][1]["query"]["query"] == "label_values(fixture_cpu_usage, host)"
 
 
+def test_import_without_overwrite_keeps_an_existing_dashboard(server):
+    doc = {"uid": "keep-me", "title": "First"}
+    assert requests.post(server.base + "/api/v1/dashboards/import", json=doc, timeout=5).status_code == 200
+    r = requests.post(server.base + "/api/v1/dashboards/import", json={"dashboard": {**doc, "title": "Second"}, "overwrite": False}, timeout=5)
+    assert r.status_code == 412 and r.json()["errorType"] == "exists"
+    assert requests.get(server.base + "/api/v1/dashboards/keep-me", timeout=5).json()["data"]["dashboard"]["title"] == "First"
+    r = requests.post(server.base + "/api/v1/dashboards/import", json={"dashboard": {**doc, "title": "Second"}, "overwrite": True}, timeout=5)
+    assert r.status_code == 200 and r.json()["data"]["replaced"] is True
+
+
 def test_import_legacy_rows_and_missing_title(server):
     r = requests.post(server.base + "/api/v1/dashboards/import", json=fixture("legacy-rows.json"), timeout=5)
     assert r.status_code == 200, r.text
@@ -162,6 +172,38 @@ def test_live_stream_pushes_a_written_point(server):
                     break
             assert time.monotonic() - t0 < 5, "no live event with the new value within 5 s"
     assert seen is not None and seen < 1.0
+
+
+def test_live_streams_are_bounded_and_a_closed_one_frees_its_slot(server):
+    url = server.base + "/api/v1/live"
+    params = {"query": "live_api_value", "interval": "200ms"}
+    streams = []
+    try:
+        # Streams closed by earlier tests free their slots when the server next writes to them.
+        deadline = time.monotonic() + 5
+        while len(streams) < 32:
+            s = requests.get(url, params=params, stream=True, timeout=5)
+            if s.status_code == 200:
+                streams.append(s)
+            else:
+                s.close()
+                assert time.monotonic() < deadline, f"only {len(streams)} of 32 live streams could be opened"
+                time.sleep(0.1)
+        over = requests.get(url, params=params, timeout=5)
+        assert over.status_code == 503 and "too many live streams" in over.json()["error"]
+        streams.pop().close()
+        deadline = time.monotonic() + 5
+        while True:
+            again = requests.get(url, params=params, stream=True, timeout=5)
+            if again.status_code == 200:
+                again.close()
+                break
+            again.close()
+            assert time.monotonic() < deadline, "the closed stream's slot was not released within 5 s"
+            time.sleep(0.1)
+    finally:
+        for s in streams:
+            s.close()
 
 
 def test_live_stream_refuses_bad_queries(server):

@@ -22,6 +22,12 @@ struct DashboardRoutes {
             try await answer {
                 let document = try WebJSON.object(try await body(request), what: "import body")
                 let imported = try GrafanaImport(document)
+                // Grafana's import API refuses to replace a dashboard unless told to overwrite.
+                if document["overwrite"] as? Bool == false,
+                   let existing = try? store.entry(uid: imported.uid), existing.source == .saved {
+                    throw WebError(.preconditionFailed, "exists",
+                                   "a saved dashboard with uid \"\(imported.uid)\" exists (\(existing.title)); import with \"overwrite\": true to replace it")
+                }
                 let replaced = try store.save(uid: imported.uid, model: imported.model)
                 var report = imported.report
                 report["replaced"] = replaced
