@@ -67,7 +67,6 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   "uid": "demo",
   "title": "Demo",
   "tags": [
-    "builtin",
     "demo"
   ],
   "time": {
@@ -178,7 +177,6 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   "uid": "host",
   "title": "Host",
   "tags": [
-    "builtin",
     "host"
   ],
   "time": {
@@ -610,7 +608,6 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   "uid": "petrel",
   "title": "Petrel",
   "tags": [
-    "builtin",
     "petrel"
   ],
   "time": {
