@@ -52,6 +52,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-series-per-metric"), help: "Most series per metric name (0 = unlimited)")
     var maxSeriesPerMetric: Int?
 
+    @Option(name: .customLong("dashboards"), help: "Directory of Grafana-model dashboard JSON files to provision (read-only).")
+    var dashboards: String?
+
     func resolvedConfig() throws -> ServerConfig {
         var config = ServerConfig()
         if let configFile {
@@ -77,6 +80,7 @@ struct Serve: AsyncParsableCommand {
             config.logLevel = level
         }
         if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
+        if let dashboards { config.dashboardsDir = dashboards }
         if dbLabel { config.dbLabel = true }
         if let retention {
             guard let ms = DurationText.millis(retention) else { throw ValidationError("--retention: expected a duration such as 15d, got \"\(retention)\"") }

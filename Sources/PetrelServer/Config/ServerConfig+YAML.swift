@@ -27,6 +27,7 @@ extension ServerConfig {
             guard let level = Logger.Level(rawValue: v) else { throw reader.error("log_level", "expected one of trace, debug, info, notice, warning, error, critical") }
             logLevel = level
         }
+        if let v = try reader.string("dashboards") { dashboardsDir = v }
         if var storage = try reader.section("storage") {
             if let v = try storage.string("fsync") {
                 let interval = try storage.duration("fsync_interval").map { Int($0) }

@@ -23,6 +23,8 @@ public struct ServerConfig: Sendable {
     public var lookbackDeltaMs: Int64 = 300_000
     public var queryTimeoutMs: Int64 = 120_000
     public var queryMaxSamples = 50_000_000
+    /// A read-only directory of Grafana-model dashboard JSON files to provision (`--dashboards`).
+    public var dashboardsDir: String?
 
     public init() {}
 }

@@ -1,0 +1,290 @@
+"""The dashboard UI in headless Chromium (Selenium): every page loads without console
+errors, panels draw from real data, a written point shows up live within 1 s, Explore
+runs queries and points at errors, Grafana JSON imports through the UI, and the two
+performance budgets hold. Screenshots go to artifacts/screenshots/, figures to
+artifacts/dashboard-bench.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from dashboard_data import FIXTURES, fixture, wait_queryable, write_fixture_metrics
+
+pytestmark = pytest.mark.timeout(300)
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    if not shutil.which("chromium") or not shutil.which("chromedriver"):
+        pytest.fail("chromium and chromedriver are required: run scripts/install-test-deps.sh", pytrace=False)
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"]:
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    driver.set_page_load_timeout(20)
+    driver.set_script_timeout(30)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def server(petrel_factory):
+    s = petrel_factory.start()
+    write_fixture_metrics(s.base)
+    wait_queryable(s.base, "fixture_cpu_usage")
+    r = requests.post(s.base + "/api/v1/dashboards/import", json=fixture("node-overview.json"), timeout=5)
+    assert r.status_code == 200, r.text
+    return s
+
+
+def wait_js(driver, script, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def console_errors(driver, allow=()):
+    """The page's SEVERE console messages, except those containing an `allow` string. Leaves the
+    page first (for about:blank), because Chromium may deliver a page's messages late."""
+    driver.get("about:blank")
+    logs = driver.get_log("browser")
+    return [e["message"] for e in logs if e["level"] == "SEVERE" and not any(a in e["message"] for a in allow)]
+
+
+def open_page(driver, url, ready_script, name):
+    """Loads `url` after draining the console, so messages of the previous page are not counted."""
+    driver.get("about:blank")
+    driver.get_log("browser")
+    driver.get(url)
+    wait_js(driver, ready_script, what=f"{name} to render")
+    time.sleep(0.3)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def test_every_page_loads_without_console_errors(browser, server):
+    broker_missing = requests.get(server.base + "/api/v1/broker/topics", timeout=5).status_code == 404
+    # The Petrel dashboard uses histogram_quantile; until the PromQL work that evaluates it is
+    # merged, that panel shows the server's "not implemented yet" error (and Chromium logs the 422).
+    quantile_missing = requests.get(server.base + "/api/v1/query", timeout=5, params={
+        "query": "histogram_quantile(0.9, rate(x_bucket[5m]))"}).status_code == 422
+    pages = [
+        ("/dashboards", "return document.querySelectorAll('.list li').length >= 4", "dashboards", ()),
+        ("/dashboards/fixture-node", "return window.petrel.dashboardDrawnMs != null", "dashboard-fixture", ()),
+        ("/dashboards/petrel", "return window.petrel.dashboardDrawnMs != null", "dashboard-petrel",
+         ("/api/v1/query_range?query=histogram_quantile%28",) if quantile_missing else ()),
+        ("/dashboards/host", "return window.petrel.dashboardDrawnMs != null", "dashboard-host", ()),
+        ("/explore?query=fixture_cpu_usage", "return window.petrel.exploreResult", "explore", ()),
+        ("/pipeline", "return document.querySelector('[role=status]')", "pipeline", ()),
+        # Until the broker admin API is merged the page shows "not available" after a 404.
+        ("/broker", "return !document.querySelector('#content').textContent.includes('Loading')", "broker",
+         ("/api/v1/broker/",) if broker_missing else ()),
+    ]
+    browser.get_log("browser")
+    for url, ready, name, allow in pages:
+        open_page(browser, server.base + url, ready, name)
+        assert console_errors(browser, allow) == [], f"console errors on {url}"
+    # Dark theme and a phone-width screen render too.
+    browser.set_window_size(390, 844)
+    open_page(browser, server.base + "/dashboards/fixture-node", "return window.petrel.dashboardDrawnMs != null", "dashboard-phone")
+    browser.find_element("id", "theme").click()
+    wait_js(browser, "return document.documentElement.dataset.theme === 'dark' && window.petrel.dashboardDrawnMs != null", what="dark theme")
+    time.sleep(0.3)
+    browser.save_screenshot(str(SHOTS / "dashboard-phone-dark.png"))
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400, f"page is {width}px wide on a 390px screen"
+    overlaps = browser.execute_script("""
+      const r = [...document.querySelectorAll('.grid .panel')].map(e => e.getBoundingClientRect());
+      return r.slice(1).filter((b, i) => b.top < r[i].bottom - 1).length;""")
+    assert overlaps == 0, "panels overlap at phone width"
+    browser.find_element("id", "theme").click()
+    browser.set_window_size(1280, 900)
+    assert console_errors(browser) == []
+
+
+def test_panels_draw_non_empty_canvases_from_real_data(browser, server):
+    open_page(browser, server.base + "/dashboards/fixture-node?from=now-30m&to=now",
+              "return window.petrel.dashboardDrawnMs != null", "dashboard-fixture-data")
+    report = browser.execute_script("""
+      return window.petrel.panels.map(p => {
+        const c = p.body.querySelector('canvas.main');
+        let ink = 0;
+        if (c && c.width && c.height) {
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < d.length; i += 16) if (d[i] > 0) ink++;
+        }
+        return {title: p.panel.title, type: p.panel.type, series: p.series.length, ink, error: p.error || null,
+                table: p.body.querySelectorAll('tbody tr').length, text: p.body.textContent.slice(0, 80)};
+      });""")
+    by_title = {r["title"]: r for r in report}
+    for title in ["CPU busy", "Memory used", "CPU by host", "Hosts up (legacy singlestat)", "CPU ($mode)",
+                  "Network (legacy graph)", "Request latency", "Memory"]:
+        r = by_title[title]
+        assert r["error"] is None and r["series"] > 0 and r["ink"] > 50, r
+    assert by_title["Memory by host"]["table"] == 2
+    assert "Unsupported panel type \"piechart\"" in by_title["Traffic share"]["text"]
+    assert "Fixture dashboard" in by_title["Notes"]["text"]
+    listed = browser.find_element("css selector", ".unsupported-list").text
+    assert "Traffic share" in listed and "Syslog" in listed
+    # Thresholds colour stats: two hosts up reaches the singlestat's second threshold ("1,2" → red).
+    color = browser.execute_script("return getComputedStyle(window.petrel.panels.find(p => p.panel.title === 'Hosts up (legacy singlestat)').body.querySelector('.stat')).color")
+    assert color == "rgb(242, 73, 92)", color
+    # Keyboard: the chart takes focus and the arrow keys move the crosshair and its value tooltip.
+    chart = browser.execute_script("return window.petrel.panels.find(p => p.panel.title === 'CPU ($mode)').body.querySelector('canvas.overlay')")
+    chart.send_keys("\ue012")  # ArrowLeft
+    tip = browser.execute_script("const t = window.petrel.panels.find(p => p.panel.title === 'CPU ($mode)').body.querySelector('.tooltip'); return t.hidden ? null : t.textContent")
+    assert tip and "a:" in tip and "%" in tip, tip
+    # Units: the CPU stat shows percent with one decimal.
+    assert browser.execute_script("return window.petrel.panels.find(p => p.panel.title === 'CPU busy').body.querySelector('.stat').textContent").endswith("%")
+
+
+def test_a_written_point_appears_in_a_live_panel_within_one_second(browser, server):
+    model = {"title": "Live probe", "panels": [{"type": "timeseries", "title": "probe", "gridPos": {"x": 0, "y": 0, "w": 24, "h": 8},
+                                                "targets": [{"refId": "A", "expr": "live_probe_value"}]}]}
+    requests.put(server.base + "/api/v1/dashboards/live-probe", json=model, timeout=5).raise_for_status()
+    requests.post(server.base + "/write?precision=ms", data=f"live_probe value=1 {int(time.time() * 1000)}", timeout=5)
+    wait_queryable(server.base, "live_probe_value")
+    open_page(browser, server.base + "/dashboards/live-probe?from=now-5m&to=now&live=1",
+              "return window.petrel.lastLiveDraw", "dashboard-live")
+    delays = []
+    for i in range(5):
+        value = 1000 + i + 0.5
+        t0 = time.monotonic()
+        requests.post(server.base + "/write?precision=ms", data=f"live_probe value={value} {int(time.time() * 1000)}", timeout=5)
+        wait_js(browser, f"""const p = window.petrel.panels[0];
+            return p.drawn && p.series.some(s => s.vs[s.vs.length - 1] === {value}) && window.petrel.lastLiveDraw""",
+                timeout=5, what=f"live value {value}")
+        delays.append(time.monotonic() - t0)
+        time.sleep(0.3)
+    browser.save_screenshot(str(SHOTS / "dashboard-live-after.png"))
+    record("live_write_to_screen_s", {"median": sorted(delays)[2], "max": max(delays), "all": delays})
+    assert max(delays) <= 1.0, delays
+
+
+def test_explore_runs_a_query_and_points_at_an_error(browser, server):
+    open_page(browser, server.base + "/explore", "return document.querySelector('#q')", "explore-empty")
+    q = browser.find_element("id", "q")
+    q.send_keys("fixture_cp")
+    wait_js(browser, "return [...document.querySelectorAll('#suggest li')].some(li => li.textContent === 'fixture_cpu_usage')",
+            what="metric name completion")
+    q.send_keys("\t")
+    assert q.get_attribute("value") == "fixture_cpu_usage"
+    q.send_keys("{")
+    wait_js(browser, "return [...document.querySelectorAll('#suggest li')].some(li => li.textContent === 'host')", what="label completion")
+    q.send_keys('host="')
+    wait_js(browser, "return [...document.querySelectorAll('#suggest li')].map(li => li.textContent).join() === 'a,b'", what="value completion")
+    q.send_keys("a\"}")
+    browser.find_element("id", "run").click()
+    result = wait_js(browser, "return window.petrel.exploreResult", what="explore result")
+    assert result == {"series": 1, "rows": 1}
+    browser.save_screenshot(str(SHOTS / "explore-result.png"))
+    browser.execute_script("window.petrel.exploreResult = null")
+    q.clear()
+    q.send_keys("sum(rate(fixture_cpu_usage[5m]) by (host)")
+    browser.find_element("id", "run").click()
+    result = wait_js(browser, "return window.petrel.exploreResult", what="explore error")
+    assert "parse error" in result["error"]
+    assert "^" in browser.find_element("id", "caret").text
+    browser.save_screenshot(str(SHOTS / "explore-error.png"))
+    assert console_errors(browser, allow=("/api/v1/query",)) == []
+
+
+def test_import_through_the_ui_lists_unsupported_panels(browser, server):
+    open_page(browser, server.base + "/dashboards", "return document.querySelector('#import')", "import-before")
+    doc = fixture("node-overview.json")
+    doc["uid"] = "ui-import"
+    browser.execute_script("document.querySelector('#json').value = arguments[0]", json.dumps(doc))
+    browser.find_element("id", "import").click()
+    text = wait_js(browser, "return document.querySelector('#report .report')?.textContent", what="import report")
+    assert "Traffic share (piechart)" in text and "Syslog (logs)" in text
+    browser.save_screenshot(str(SHOTS / "import-report.png"))
+    browser.find_element("css selector", "#report a").click()
+    wait_js(browser, "return window.petrel.dashboardDrawnMs != null", what="imported dashboard")
+    assert "/dashboards/ui-import" in browser.current_url
+
+
+def test_performance_budgets(browser, server):
+    open_page(browser, server.base + "/dashboards", "return window.petrel", "bench-start")
+    bench = browser.execute_script("return window.petrel.benchTimeSeries(100000, 9)")
+    record("timeseries_100k_draw_ms", bench)
+    assert bench["medianMs"] <= 50, bench
+    panels = [{"type": ["timeseries", "stat", "gauge", "bargauge"][i % 4], "title": f"p{i}",
+               "gridPos": {"x": (i % 4) * 6, "y": (i // 4) * 6, "w": 6, "h": 6},
+               "targets": [{"refId": "A", "expr": "fixture_cpu_usage" if i % 2 else "fixture_mem_used"}]} for i in range(20)]
+    requests.put(server.base + "/api/v1/dashboards/twenty", json={"title": "Twenty", "panels": panels}, timeout=5).raise_for_status()
+    times = []
+    for _ in range(3):
+        browser.get(server.base + "/dashboards/twenty?from=now-30m&to=now")
+        wait_js(browser, "return window.petrel.dashboardDrawnMs != null", what="20 panels drawn")
+        # From navigation start (the page request) to every panel drawn.
+        times.append(browser.execute_script("return window.petrel.dashboardDrawnMs"))
+    browser.save_screenshot(str(SHOTS / "dashboard-twenty.png"))
+    record("dashboard_20_panels_drawn_ms", {"median": sorted(times)[1], "all": times})
+    assert sorted(times)[1] <= 1000, times
+
+
+def record(name, value):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "dashboard-bench.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[name] = value
+    path.write_text(json.dumps(data, indent=2))
+    print(f"{name}: {value}")
+
+
+def test_builtin_petrel_dashboard_draws_petrels_own_metrics(browser, server):
+    # Stand-in for the self-scrape the pipeline will add: Petrel's /metrics imported into its TSDB.
+    for _ in range(3):
+        text = requests.get(server.base + "/metrics", timeout=5).text
+        r = requests.post(server.base + "/api/v1/import/prometheus", data=text, timeout=5)
+        assert r.status_code in (200, 204), r.text
+        time.sleep(1.0)
+    wait_queryable(server.base, "petrel_tsdb_series")
+    open_page(browser, server.base + "/dashboards/petrel?from=now-5m&to=now",
+              "return window.petrel.dashboardDrawnMs != null", "dashboard-petrel-data")
+    report = browser.execute_script(
+        "return Object.fromEntries(window.petrel.panels.map(p => [p.panel.title, p.series.length]))")
+    for title in ["TSDB series", "TSDB on disk", "Ingest lines/s", "Ingest", "Topic throughput", "Topic size",
+                  "Consumer lag (records)", "TSDB head", "HTTP requests by route"]:
+        assert report[title] > 0, (title, report)
+
+
+def test_template_variable_change_requeries_and_edits_save_to_a_file(browser, server):
+    open_page(browser, server.base + "/dashboards/fixture-node?from=now-30m&to=now",
+              "return window.petrel.dashboardDrawnMs != null", "variables-before")
+    count = "return window.petrel.panels.find(p => p.panel.title === 'CPU ($mode)').series.length"
+    assert browser.execute_script(count) == 2
+    browser.execute_script("""const s = document.querySelector('select[aria-label="Variable host"]');
+        for (const o of s.options) o.selected = o.value === 'b';
+        s.dispatchEvent(new Event('change'));""")
+    wait_js(browser, count.replace("return ", "return 1 === "), what="the CPU panel to show host b only")
+    assert "var-host=b" in browser.current_url
+    browser.save_screenshot(str(SHOTS / "variables-after.png"))
+    # Edit JSON in the UI and save: the dashboard becomes a file in the data dir.
+    browser.find_element("id", "edit").click()
+    browser.execute_script("""const t = document.querySelector('#editor textarea');
+        const m = JSON.parse(t.value); m.title = 'Edited in the UI'; t.value = JSON.stringify(m);""")
+    browser.find_element("id", "save").click()
+    wait_js(browser, "return document.querySelector('h1')?.textContent === 'Edited in the UI'", what="the saved title")
+    saved = json.loads((server.data_dir / "dashboards" / "fixture-node.json").read_text())
+    assert saved["title"] == "Edited in the UI" and saved["uid"] == "fixture-node"
+    assert console_errors(browser) == []
