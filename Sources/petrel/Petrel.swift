@@ -12,7 +12,7 @@ struct Petrel: AsyncParsableCommand {
         commandName: "petrel",
         abstract: "Collect, stream, store, query and see metrics — one binary.",
         version: PetrelVersion.current,
-        subcommands: [Serve.self, Version.self],
+        subcommands: [Serve.self, Topics.self, Produce.self, Consume.self, Version.self],
         defaultSubcommand: Serve.self)
 }
 
