@@ -125,7 +125,9 @@ def disk_mb_s(directory: Path, size_mb: int) -> float:
     return data["jobs"][0]["write"]["bw_bytes"] / 1e6
 
 
-SUMMARY = re.compile(r"(\d+) messages (?:produced|received|consumed) \((\d+) bytes\).*? in (\d+)ms")
+# "% N messages produced (B bytes), N delivered (...) in Tms: ..." (producer) and
+# "% N messages (B bytes) consumed in Tms: ..." (consumer).
+SUMMARY = re.compile(r"(\d+) messages(?: produced)? \((\d+) bytes\)[^\n]*? in (\d+)ms")
 
 
 def perf_summary(output: str) -> tuple[int, int, float]:
@@ -274,9 +276,9 @@ def report(r: dict[str, float], args) -> None:
     print(f"| data disk sequential write (fio 1 MiB blocks, fsync at end) | {mb('disk')} |")
     print(f"| client ceiling, produce 1 KiB to the mock cluster | {mb('client_1k')} |")
     print(f"| client ceiling, produce 100 B to the mock cluster | {mb('client_100')} |")
-    for size in ("1k", "100"):
-        print(f"| Petrel produce {size} B records (acks=-1) | {mb('produce_' + size)} |")
-        print(f"| Petrel consume {size} B records | {mb('consume_' + size)} |")
+    for size, label in (("1k", "1 KiB"), ("100", "100 B")):
+        print(f"| Petrel produce {label} records (acks=-1) | {mb('produce_' + size)} |")
+        print(f"| Petrel consume {label} records | {mb('consume_' + size)} |")
     if "latency_p99_ms" in r:
         print(f"| Petrel acks=-1 delivery latency at {r['latency_rate']:.0f} MB/s | "
               f"p50 {r['latency_p50_ms']:.2f} ms, p99 {r['latency_p99_ms']:.2f} ms |")
