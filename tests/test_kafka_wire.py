@@ -58,8 +58,10 @@ def produce_keyed(bootstrap: str, topic: str, n: int, extra: dict | None = None)
         if err is not None:
             errors.append(err)
         else:
+            # Delivery reports carry no headers: rebuild the ones sent from the value's index.
+            i = int(msg.value().split(b"-")[1])
             delivered.setdefault(msg.partition(), []).append(
-                (msg.offset(), msg.key(), msg.value(), tuple(msg.headers() or [])))
+                (msg.offset(), msg.key(), msg.value(), (("h1", f"{i}".encode()), ("h2", b"\x00\xff"))))
 
     producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 5, **(extra or {})})
     for i in range(n):
