@@ -8,7 +8,7 @@ private func roundTrip<M: KafkaMessage>(_ value: M, version: Int16) throws -> M 
     var first = ByteBuffer()
     try value.encode(into: &first, version: version)
     var reading = first
-    let decoded = try M.decode(from: &reading, version: version)
+    let decoded = try M.decode(from: &reading, version: version, strict: true)
     var second = ByteBuffer()
     try decoded.encode(into: &second, version: version)
     #expect(first == second, "\(M.self) v\(version) re-encodes differently")

@@ -70,6 +70,7 @@ final class RequestHandler: Sendable {
                 "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)"])
             return .close
         }
+        let bodyStart = body
         do {
             let outcome = try await dispatch(header: header, body: &body)
             if case .reply(let bytes) = outcome {
@@ -79,7 +80,8 @@ final class RequestHandler: Sendable {
         } catch {
             metrics.badFrame(reason: "body")
             logger.debug("kafka request refused", metadata: [
-                "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)", "error": "\(error)"])
+                "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)", "error": "\(error)",
+                "frame": "\(frame.getBytes(at: frame.readerIndex, length: min(64, frame.readableBytes)) ?? [])", "bodyBytes": "\(bodyStart.readableBytes)"])
             return .close
         }
     }
