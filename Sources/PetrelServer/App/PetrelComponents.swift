@@ -66,7 +66,8 @@ public final class PetrelComponents: Sendable {
                 host: address.host, port: address.port,
                 advertisedHost: kafka.advertisedHost.isEmpty ? nil : kafka.advertisedHost,
                 maxRequestBytes: kafka.maxRequestBytes, messageMaxBytes: kafka.messageMaxBytes,
-                autoCreateTopics: kafka.autoCreateTopics, defaultPartitions: kafka.defaultPartitions), topics: topics, logger: logger)
+                autoCreateTopics: kafka.autoCreateTopics, defaultPartitions: kafka.defaultPartitions),
+                topics: topics, groups: groups, logger: logger)
         } else {
             kafkaBroker = nil
         }
