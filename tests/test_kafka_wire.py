@@ -58,8 +58,10 @@ def produce_keyed(bootstrap: str, topic: str, n: int, extra: dict | None = None)
         if err is not None:
             errors.append(err)
         else:
+            # Delivery reports carry no headers: rebuild the ones sent from the value's index.
+            i = int(msg.value().split(b"-")[1])
             delivered.setdefault(msg.partition(), []).append(
-                (msg.offset(), msg.key(), msg.value(), tuple(msg.headers() or [])))
+                (msg.offset(), msg.key(), msg.value(), (("h1", f"{i}".encode()), ("h2", b"\x00\xff"))))
 
     producer = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 5, **(extra or {})})
     for i in range(n):
@@ -277,3 +279,38 @@ def test_pipelined_requests_are_answered_in_order(broker):
         s.sendall(b"".join(request_frame(18, 0, c) for c in range(1, 51)))
         correlations = [struct.unpack(">i", read_frame(s)[:4])[0] for _ in range(50)]
     assert correlations == list(range(1, 51))
+
+
+def test_idempotent_producer_gets_a_producer_id_and_delivers(broker):
+    topic = unique("idem")
+    create_topic(broker.bootstrap, topic)
+    expected = produce_keyed(broker.bootstrap, topic, 2000, {"enable.idempotence": True})
+    got = consume_confluent(broker.bootstrap, topic, PARTITIONS, {p: len(v) for p, v in expected.items()})
+    for p in range(PARTITIONS):
+        assert got[p] == expected.get(p, [])
+
+
+def test_admin_describe_and_delete_topics(broker):
+    from confluent_kafka.admin import ConfigResource
+    topic = unique("admin")
+    create_topic(broker.bootstrap, topic, partitions=2, config={"retention.ms": "3600000"})
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    resource = ConfigResource(ConfigResource.Type.TOPIC, topic)
+    configs = admin.describe_configs([resource])[resource].result(timeout=10)
+    assert configs["retention.ms"].value == "3600000"
+    assert configs["cleanup.policy"].value == "delete"
+    with pytest.raises(Exception):
+        create_topic(broker.bootstrap, topic)  # already exists
+    admin.delete_topics([topic], operation_timeout=10)[topic].result(timeout=10)
+    meta = admin.list_topics(timeout=10)
+    assert topic not in meta.topics
+
+
+def test_metrics_count_kafka_requests_and_messages(broker):
+    import requests
+    topic = unique("metered")
+    kcat("-b", broker.bootstrap, "-P", "-t", topic, stdin=b"one\ntwo\n")
+    text = requests.get(f"{broker.base}/metrics", timeout=5).text
+    assert 'petrel_kafka_requests_total{api="Produce"' in text
+    assert f'petrel_kafka_messages_in_total{{topic="{topic}",partition="0"}} 2' in text
+    assert "petrel_kafka_bad_frames_total" in text or "petrel_kafka_connections" in text

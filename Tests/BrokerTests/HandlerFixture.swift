@@ -19,7 +19,8 @@ final class HandlerFixture {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         topics = try TopicStore(directory: directory, options: TopicStoreOptions(fsync: .never, logger: logger))
-        broker = try KafkaBroker(config: config, topics: topics, logger: logger)
+        broker = try KafkaBroker(config: config, topics: topics, groups: GroupCoordinator(store: topics, logger: logger),
+                                 logger: logger)
     }
 
     deinit {

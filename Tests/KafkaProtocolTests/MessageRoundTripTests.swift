@@ -8,7 +8,7 @@ private func roundTrip<M: KafkaMessage>(_ value: M, version: Int16) throws -> M 
     var first = ByteBuffer()
     try value.encode(into: &first, version: version)
     var reading = first
-    let decoded = try M.decode(from: &reading, version: version)
+    let decoded = try M.decode(from: &reading, version: version, strict: true)
     var second = ByteBuffer()
     try decoded.encode(into: &second, version: version)
     #expect(first == second, "\(M.self) v\(version) re-encodes differently")
@@ -168,9 +168,9 @@ struct MessageRoundTripTests {
         findResponse.coordinators = [FindCoordinatorResponse.Coordinator()]
         try checkBothEnds(findResponse)
 
-        var join = JoinGroupRequest()
+        var join = KafkaJoinGroupRequest()
         join.groupId = "g"
-        var proto = JoinGroupRequest.GroupProtocol()
+        var proto = KafkaJoinGroupRequest.GroupProtocol()
         proto.name = "range"
         proto.metadata = [0, 1]
         join.protocols = [proto]
@@ -178,7 +178,7 @@ struct MessageRoundTripTests {
         var joinResponse = JoinGroupResponse()
         joinResponse.members = [JoinGroupResponse.Member()]
         try checkBothEnds(joinResponse)
-        try checkBothEnds(SyncGroupRequest())
+        try checkBothEnds(KafkaSyncGroupRequest())
         try checkBothEnds(SyncGroupResponse())
         try checkBothEnds(HeartbeatRequest())
         try checkBothEnds(HeartbeatResponse())
@@ -186,9 +186,9 @@ struct MessageRoundTripTests {
         leave.members = [LeaveGroupRequest.Member()]
         try checkBothEnds(leave)
         try checkBothEnds(LeaveGroupResponse())
-        var commit = OffsetCommitRequest()
-        var commitTopic = OffsetCommitRequest.Topic()
-        commitTopic.partitions = [OffsetCommitRequest.Partition()]
+        var commit = KafkaOffsetCommitRequest()
+        var commitTopic = KafkaOffsetCommitRequest.Topic()
+        commitTopic.partitions = [KafkaOffsetCommitRequest.Partition()]
         commit.topics = [commitTopic]
         try checkBothEnds(commit)
         try checkBothEnds(OffsetCommitResponse())

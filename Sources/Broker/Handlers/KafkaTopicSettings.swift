@@ -1,8 +1,9 @@
 import KafkaProtocol
 import LogStorage
 
-/// Kafka's topic config names mapped onto `TopicConfig`: applied from
-/// CreateTopics / AlterConfigs and listed by DescribeConfigs.
+/// Kafka's topic config names over `TopicConfig`'s own Kafka mapping
+/// (`applying(kafkaConfigs:)`, `kafkaConfigs`), plus the settings Kafka has
+/// that mean nothing on one node: accepted, ignored, and listed as defaults.
 enum KafkaTopicSettings {
     /// Names Kafka knows that Petrel accepts but does not act on (one node, no compaction).
     static let acceptedAndIgnored: Set<String> = [
@@ -15,51 +16,18 @@ enum KafkaTopicSettings {
         "remote.storage.enable", "message.timestamp.difference.max.ms",
     ]
 
-    /// Applies one `name=value`; throws a message for INVALID_CONFIG.
-    static func apply(_ name: String, _ value: String?, to config: inout TopicConfig) throws(SettingError) {
-        func number() throws(SettingError) -> Int64 {
-            guard let value, let n = Int64(value) else { throw SettingError("\(name): \"\(value ?? "null")\" is not a number") }
-            return n
-        }
-        switch name {
-        case "retention.ms":
-            let n = try number()
-            config.retentionMs = n < 0 ? nil : n
-        case "retention.bytes":
-            let n = try number()
-            config.retentionBytes = n < 0 ? nil : n
-        case "segment.bytes":
-            config.segmentBytes = Int(try number())
-        case "segment.ms":
-            config.segmentMs = try number()
-        case "max.message.bytes":
-            config.maxMessageBytes = Int(try number())
-        case "cleanup.policy":
-            guard value == "delete" else { throw SettingError("cleanup.policy: only delete is supported, not \"\(value ?? "null")\"") }
-        default:
-            guard acceptedAndIgnored.contains(name) else { throw SettingError("unknown topic config \"\(name)\"") }
-        }
+    /// `config` with the named settings applied; throws `.invalidConfig` for unknown names or bad values.
+    static func applying(_ changes: [(String, String?)], to config: TopicConfig, defaults: TopicConfig) throws -> TopicConfig {
+        let honoured = changes.filter { !acceptedAndIgnored.contains($0.0) }.map { (name: $0.0, value: $0.1) }
+        return try config.applying(kafkaConfigs: honoured, defaults: defaults)
     }
 
-    /// Every setting of `config` with Kafka's name, value and whether it is the default.
-    static func describe(_ config: TopicConfig) -> [(name: String, value: String, isDefault: Bool)] {
-        let defaults = TopicConfig()
-        func ms(_ v: Int64?) -> String { v.map(String.init) ?? "-1" }
-        return [
-            ("cleanup.policy", "delete", true),
-            ("compression.type", "producer", true),
-            ("max.message.bytes", "\(config.maxMessageBytes)", config.maxMessageBytes == defaults.maxMessageBytes),
-            ("message.timestamp.type", "CreateTime", true),
-            ("min.insync.replicas", "1", true),
-            ("retention.bytes", ms(config.retentionBytes), config.retentionBytes == defaults.retentionBytes),
-            ("retention.ms", ms(config.retentionMs), config.retentionMs == defaults.retentionMs),
-            ("segment.bytes", "\(config.segmentBytes)", config.segmentBytes == defaults.segmentBytes),
-            ("segment.ms", ms(config.segmentMs), config.segmentMs == defaults.segmentMs),
-        ]
-    }
-
-    struct SettingError: Error {
-        let message: String
-        init(_ message: String) { self.message = message }
+    /// Every setting of `config` with Kafka's name and value, and whether it is the default.
+    static func describe(_ config: TopicConfig, defaults: TopicConfig) -> [(name: String, value: String, isDefault: Bool)] {
+        let defaultValues = Dictionary(uniqueKeysWithValues: defaults.kafkaConfigs.map { ($0.name, $0.value) })
+        let honoured = config.kafkaConfigs.map { ($0.name, $0.value, defaultValues[$0.name] == $0.value) }
+        let fixed = [("compression.type", "producer", true), ("message.timestamp.type", "CreateTime", true),
+                     ("min.insync.replicas", "1", true)]
+        return (honoured + fixed).sorted { $0.0 < $1.0 }
     }
 }

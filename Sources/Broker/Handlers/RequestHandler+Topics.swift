@@ -27,16 +27,14 @@ extension RequestHandler {
                 fail(.invalidRequest, "topic \"\(wanted.name)\" appears more than once")
             } else {
                 do {
-                    for setting in wanted.configs { try KafkaTopicSettings.apply(setting.name, setting.value, to: &settings) }
-                    try settings.validate()
+                    settings = try KafkaTopicSettings.applying(wanted.configs.map { ($0.name, $0.value) }, to: settings,
+                                                               defaults: self.config.defaultTopic)
                     try TopicConfig.validateName(wanted.name)
                     if request.validateOnly {
                         if topics.topic(wanted.name) != nil { fail(.topicAlreadyExists, "topic \"\(wanted.name)\" already exists") }
                     } else {
                         try topics.createTopic(wanted.name, config: settings)
                     }
-                } catch let error as KafkaTopicSettings.SettingError {
-                    fail(.invalidConfig, error.message)
                 } catch let error as LogStorageError {
                     fail(kafkaError(error), error.message)
                 } catch {
@@ -47,7 +45,7 @@ extension RequestHandler {
                 result.topicId = topicId(wanted.name)
                 result.numPartitions = Int32(settings.partitions)
                 result.replicationFactor = 1
-                result.configs = KafkaTopicSettings.describe(settings).map { entry in
+                result.configs = KafkaTopicSettings.describe(settings, defaults: self.config.defaultTopic).map { entry in
                     var c = CreateTopicsResponse.Config()
                     c.name = entry.name
                     c.value = entry.value
@@ -87,7 +85,7 @@ extension RequestHandler {
             switch resource.resourceType {
             case DescribeConfigsRequest.topicResource:
                 if let topic = topics.topic(resource.resourceName) {
-                    entries = KafkaTopicSettings.describe(topic.config).map {
+                    entries = KafkaTopicSettings.describe(topic.config, defaults: config.defaultTopic).map {
                         ($0.name, $0.value, $0.isDefault ? DescribeConfigsResponse.sourceDefault : DescribeConfigsResponse.sourceDynamicTopic, false)
                     }
                 } else {

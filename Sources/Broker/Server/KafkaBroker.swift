@@ -18,13 +18,15 @@ public final class KafkaBroker: Sendable {
     private let server = Mutex<NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>?>(nil)
     private let boundPortValue = Atomic<Int>(0)
 
-    public init(config: BrokerConfig, topics: TopicStore, logger: Logger) throws {
+    /// `groups` answers the consumer group APIs; the broker runs its timers while it serves.
+    public init(config: BrokerConfig, topics: TopicStore, groups: GroupCoordinator, logger: Logger) throws {
         self.config = config
         self.logger = logger
         let metrics = BrokerMetrics()
         self.metrics = metrics
         let clusterId = try Self.loadClusterId(directory: topics.directory)
-        handler = RequestHandler(config: config, topics: topics, clusterId: clusterId, metrics: metrics, logger: logger)
+        handler = RequestHandler(config: config, topics: topics, groups: groups, clusterId: clusterId, metrics: metrics,
+                                 logger: logger)
     }
 
     /// The port listened on once `bind()` has run (the configured one, or the one picked for port 0).
@@ -60,6 +62,9 @@ public final class KafkaBroker: Sendable {
         try await bind()
         guard let channel = server.withLock({ $0 }) else { return }
         try await withThrowingDiscardingTaskGroup { group in
+            let groups = handler.groups
+            group.addTask { await groups.run() }
+            defer { group.cancelAll() }
             try await channel.executeThenClose { connections in
                 for try await connection in connections {
                     group.addTask { await self.serve(connection) }
@@ -72,7 +77,8 @@ public final class KafkaBroker: Sendable {
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         metrics.connectionOpened()
         defer { metrics.connectionClosed() }
-        let peer = connection.channel.remoteAddress.map { "\($0)" } ?? "?"
+        // Kafka shows a member's host as "/<ip>" (DescribeGroups).
+        let peer = "/" + (connection.channel.remoteAddress?.ipAddress ?? "?")
         do {
             try await connection.executeThenClose { inbound, outbound in
                 for try await frame in inbound {

@@ -20,24 +20,22 @@ final class RequestHandler: Sendable {
 
     let config: BrokerConfig
     let topics: TopicStore
+    let groups: GroupCoordinator
     let clusterId: String
     let metrics: BrokerMetrics
     let logger: Logger
     let advertisedPort = Atomic<Int>(0)
-    /// Producer ids handed out: start from the clock so ids from before a restart are not reused.
-    private let producerIds = Atomic<Int64>(0)
 
-    init(config: BrokerConfig, topics: TopicStore, clusterId: String, metrics: BrokerMetrics, logger: Logger) {
+    init(config: BrokerConfig, topics: TopicStore, groups: GroupCoordinator, clusterId: String, metrics: BrokerMetrics,
+         logger: Logger) {
         self.config = config
         self.topics = topics
+        self.groups = groups
         self.clusterId = clusterId
         self.metrics = metrics
         self.logger = logger
         advertisedPort.store(config.port, ordering: .relaxed)
-        producerIds.store(Int64(SystemTimeSource().nowMillis()) * 16, ordering: .relaxed)
     }
-
-    func nextProducerId() -> Int64 { producerIds.add(1, ordering: .relaxed).newValue }
 
     var advertisedHost: String { config.advertisedHost ?? config.host }
 
@@ -70,8 +68,9 @@ final class RequestHandler: Sendable {
                 "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)"])
             return .close
         }
+        let bodyStart = body
         do {
-            let outcome = try await dispatch(header: header, body: &body)
+            let outcome = try await dispatch(header: header, body: &body, peer: peer)
             if case .reply(let bytes) = outcome {
                 metrics.responded(api: support.name, bytes: bytes.readableBytes, nanos: monotonicNanos() - started)
             }
@@ -79,7 +78,8 @@ final class RequestHandler: Sendable {
         } catch {
             metrics.badFrame(reason: "body")
             logger.debug("kafka request refused", metadata: [
-                "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)", "error": "\(error)"])
+                "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)", "error": "\(error)",
+                "frame": "\(frame.getBytes(at: frame.readerIndex, length: min(64, frame.readableBytes)) ?? [])", "bodyBytes": "\(bodyStart.readableBytes)"])
             return .close
         }
     }
@@ -112,7 +112,7 @@ final class RequestHandler: Sendable {
         return outcome
     }
 
-    private func dispatch(header: RequestHeader, body: inout ByteBuffer) async throws -> Outcome {
+    private func dispatch(header: RequestHeader, body: inout ByteBuffer, peer: String) async throws -> Outcome {
         switch header.apiKey {
         case .apiVersions:
             return try await run(ApiVersionsRequest.self, header: header, body: &body) { _ in ApiVersionsResponse.supported() }
@@ -134,7 +134,7 @@ final class RequestHandler: Sendable {
         case .describeConfigs:
             return try await run(DescribeConfigsRequest.self, header: header, body: &body) { describeConfigs($0) }
         default:
-            return try await dispatchMore(header: header, body: &body)
+            return try await dispatchMore(header: header, body: &body, peer: peer)
         }
     }
 }
@@ -153,6 +153,8 @@ func kafkaError(_ error: any Error) -> KafkaErrorCode {
     case .io: return .kafkaStorageError
     case .invalidRequest: return .invalidRequest
     case .closed: return .unknownTopicOrPartition
-    default: return .unknownServerError
+    case .invalidPartitions: return .invalidPartitions
+    case .outOfOrderSequence: return .outOfOrderSequenceNumber
+    case .invalidProducerEpoch: return .invalidProducerEpoch
     }
 }

@@ -7,10 +7,13 @@ public protocol KafkaMessage: KafkaStruct {
 }
 
 extension KafkaMessage {
-    /// Decodes the body at `version`; throws when bytes are missing or left over.
-    public static func decode(from buffer: inout ByteBuffer, version: Int16) throws -> Self {
+    /// Decodes the body at `version`; throws when bytes are missing. Bytes
+    /// left after the message are ignored, as Kafka's brokers do: librdkafka
+    /// 2.x sends Metadata v12 with an extra field before the tagged fields.
+    /// `strict` refuses them instead (tests).
+    public static func decode(from buffer: inout ByteBuffer, version: Int16, strict: Bool = false) throws -> Self {
         let value = try decode(from: &buffer, version: version, flexible: apiKey.isFlexible(version: version))
-        guard buffer.readableBytes == 0 else {
+        guard !strict || buffer.readableBytes == 0 else {
             throw KafkaProtocolError(.trailingBytes, "\(Self.self) v\(version): \(buffer.readableBytes) bytes after the message")
         }
         return value

@@ -1,5 +1,5 @@
-/// JoinGroup (key 11) v0–7.
-public struct JoinGroupRequest: KafkaMessage, Equatable {
+/// JoinGroup (key 11) v0–7. (Broker's GroupCoordinator owns the plain name JoinGroupRequest.)
+public struct KafkaJoinGroupRequest: KafkaMessage, Equatable {
     public static let apiKey = ApiKey.joinGroup
 
     public struct GroupProtocol: KafkaStruct, Equatable {
@@ -80,7 +80,7 @@ public struct JoinGroupResponse: KafkaMessage, Equatable {
 }
 
 /// SyncGroup (key 14) v0–5.
-public struct SyncGroupRequest: KafkaMessage, Equatable {
+public struct KafkaSyncGroupRequest: KafkaMessage, Equatable {
     public static let apiKey = ApiKey.syncGroup
 
     public struct Assignment: KafkaStruct, Equatable {

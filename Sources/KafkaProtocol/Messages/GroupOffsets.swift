@@ -1,5 +1,5 @@
 /// OffsetCommit (key 8) v0–8.
-public struct OffsetCommitRequest: KafkaMessage, Equatable {
+public struct KafkaOffsetCommitRequest: KafkaMessage, Equatable {
     public static let apiKey = ApiKey.offsetCommit
 
     public struct Partition: KafkaStruct, Equatable {

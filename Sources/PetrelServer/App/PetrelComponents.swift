@@ -5,6 +5,7 @@ import Logging
 import Synchronization
 import PetrelCore
 import LogStorage
+import Broker
 import TSDB
 import PromQL
 
@@ -13,6 +14,8 @@ import PromQL
 public final class PetrelComponents: Sendable {
     public let config: ServerConfig
     public let topics: TopicStore
+    /// Kafka consumer groups and committed offsets over `topics`; the broker serves it and runs its timers.
+    public let groups: GroupCoordinator
     public let metricsTopic: Topic
     public let tsdb: TSDB
     public let engine: Engine
@@ -48,6 +51,7 @@ public final class PetrelComponents: Sendable {
             topicConfig.maxMessageBytes = 2 << 20
             metricsTopic = try topics.createTopic(config.metricsTopic, config: topicConfig)
         }
+        groups = GroupCoordinator(store: topics, options: GroupCoordinatorOptions(timeSource: timeSource), logger: logger)
         try topics.pin(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic)
         tsdb = try TSDB(directory: config.dataDir + "/tsdb", options: config.tsdb, timeSource: timeSource, logger: logger)
         engine = Engine(options: EngineOptions(
@@ -62,7 +66,8 @@ public final class PetrelComponents: Sendable {
                 host: address.host, port: address.port,
                 advertisedHost: kafka.advertisedHost.isEmpty ? nil : kafka.advertisedHost,
                 maxRequestBytes: kafka.maxRequestBytes, messageMaxBytes: kafka.messageMaxBytes,
-                autoCreateTopics: kafka.autoCreateTopics, defaultPartitions: kafka.defaultPartitions), topics: topics, logger: logger)
+                autoCreateTopics: kafka.autoCreateTopics, defaultPartitions: kafka.defaultPartitions),
+                topics: topics, groups: groups, logger: logger)
         } else {
             kafkaBroker = nil
         }

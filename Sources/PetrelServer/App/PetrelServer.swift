@@ -30,6 +30,7 @@ public enum PetrelServer {
         IngestRoutes(components: components).register(on: router)
         QueryRoutes(components: components).register(on: router)
         OpsRoutes(components: components, registry: registry).register(on: router)
+        BrokerRoutes(components: components).register(on: router)
         return router
     }
 
