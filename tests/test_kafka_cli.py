@@ -90,10 +90,6 @@ def test_produce_lines_and_consume_them_back_from_the_beginning(broker):
     assert "consumed 1000 record(s)" in consumed.stderr
 
 
-# Strict: once the broker has a group coordinator this passes, the XPASS fails the
-# run, and the marker must go.
-@pytest.mark.xfail(strict=True, reason="the kafka-wire broker on this branch has no group coordinator "
-                                       "(JoinGroup/OffsetCommit come with kafka-groups)")
 def test_a_group_resumes_where_it_committed(broker):
     name = topic_name("cli-group")
     group = topic_name("readers")
