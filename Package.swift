@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers follow ARCHITECTURE.md: imports flow downward only.
-// 0 PetrelCore · 1 Codecs, KafkaProtocol · 2 LogStorage, TSDB, PromQL · 3 Broker · 4 PetrelServer · 5 petrel
+// 0 PetrelCore · 1 Codecs, KafkaProtocol, KafkaClient · 2 LogStorage, TSDB, PromQL · 3 Broker · 4 PetrelServer · 5 petrel
 let package = Package(
     name: "Petrel",
     platforms: [.macOS(.v15)],
@@ -26,6 +26,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        // Kafka's snappy, lz4 and zstd record batch codecs (Debian's libsnappy-dev, liblz4-dev, libzstd-dev).
+        .systemLibrary(name: "CCompression", path: "Sources/CCompression",
+                       providers: [.apt(["libsnappy-dev", "liblz4-dev", "libzstd-dev"])]),
         .target(name: "PetrelCore", dependencies: [
             "CZlib",
             .product(name: "Logging", package: "swift-log"),
@@ -44,9 +48,10 @@ let package = Package(
         ]),
         .target(name: "PromQL", dependencies: ["PetrelCore"]),
         .target(name: "KafkaProtocol", dependencies: [
-            "PetrelCore",
+            "PetrelCore", "CCompression",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .target(name: "KafkaClient", dependencies: ["PetrelCore", "CRdKafka"]),
         .target(name: "Broker", dependencies: [
             "PetrelCore", "KafkaProtocol", "LogStorage",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -65,7 +70,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "petrel", dependencies: [
-            "PetrelServer",
+            "PetrelServer", "KafkaClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PetrelCoreTests", dependencies: ["PetrelCore"]),
@@ -74,6 +79,7 @@ let package = Package(
         .testTarget(name: "TSDBTests", dependencies: ["TSDB"]),
         .testTarget(name: "PromQLTests", dependencies: ["PromQL"]),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "KafkaProtocol", "LogStorage"]),
         .testTarget(name: "PetrelServerTests", dependencies: [
             "PetrelServer",

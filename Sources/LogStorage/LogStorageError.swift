@@ -22,6 +22,12 @@ public struct LogStorageError: Error, Sendable, CustomStringConvertible {
         case invalidRequest
         /// The store or topic was closed or deleted.
         case closed
+        /// CreatePartitions asked for fewer partitions than the topic has (Kafka INVALID_PARTITIONS).
+        case invalidPartitions
+        /// An idempotent producer's batch does not follow its last one (Kafka OUT_OF_ORDER_SEQUENCE_NUMBER).
+        case outOfOrderSequence
+        /// An idempotent producer's epoch is older than the partition has seen: it was fenced (Kafka INVALID_PRODUCER_EPOCH).
+        case invalidProducerEpoch
     }
 
     public let code: Code

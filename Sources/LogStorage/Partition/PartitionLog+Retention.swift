@@ -19,6 +19,7 @@ extension PartitionLog {
     @discardableResult
     public func applyRetention(nowMillis: Int64, protectedFrom: Int64?) -> RetentionOutcome {
         var outcome = RetentionOutcome()
+        let config = self.config
         let (deleted, segmentCount, size) = state.withLock { s -> ([Segment], Int, Int64) in
             guard !s.closed else { return ([], s.segments.count, s.sizeBytes) }
             var deleted: [Segment] = []

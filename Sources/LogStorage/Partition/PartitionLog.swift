@@ -12,7 +12,9 @@ public final class PartitionLog: Sendable {
     public let topic: String
     public let partition: Int
     public let directory: String
-    let config: TopicConfig
+    /// The topic's settings; AlterConfigs replaces them while the partition runs.
+    let liveConfig: Mutex<TopicConfig>
+    var config: TopicConfig { liveConfig.withLock { $0 } }
     let policy: FsyncPolicy
     let timeSource: any TimeSource
     let logger: Logger
@@ -31,7 +33,7 @@ public final class PartitionLog: Sendable {
         self.topic = topic
         self.partition = partition
         self.directory = directory
-        self.config = config
+        self.liveConfig = Mutex(config)
         self.policy = policy
         self.timeSource = timeSource
         var logger = logger
@@ -70,8 +72,10 @@ public final class PartitionLog: Sendable {
         }
         let end = segments[segments.count - 1].nextOffset
         let size = segments.reduce(Int64(0)) { $0 + Int64($1.size) }
-        state = Mutex(PartitionState(segments: segments, logStartOffset: segments[0].baseOffset,
-                                     logEndOffset: end, highWatermark: end, sizeBytes: size))
+        var partitionState = PartitionState(segments: segments, logStartOffset: segments[0].baseOffset,
+                                            logEndOffset: end, highWatermark: end, sizeBytes: size)
+        partitionState.producers = try PartitionLog.rebuildProducerState(from: segments)
+        state = Mutex(partitionState)
         metrics.segments.set(segments.count)
         metrics.sizeBytes.set(size)
     }
@@ -128,30 +132,33 @@ public final class PartitionLog: Sendable {
             throw LogStorageError(.corruptBatch,
                                   "\(topic)-\(partition): batch has \(header.recordCount) records and lastOffsetDelta \(header.lastOffsetDelta)")
         }
-        guard raw.count <= config.maxMessageBytes else {
+        let maxMessageBytes = config.maxMessageBytes
+        guard raw.count <= maxMessageBytes else {
             throw LogStorageError(.recordTooLarge,
-                                  "\(topic)-\(partition): batch of \(raw.count) bytes exceeds maxMessageBytes \(config.maxMessageBytes)")
+                                  "\(topic)-\(partition): batch of \(raw.count) bytes exceeds maxMessageBytes \(maxMessageBytes)")
         }
         guard RecordBatch.verifyCRC(raw) else {
             throw LogStorageError(.corruptBatch, "\(topic)-\(partition): record batch CRC mismatch")
         }
-        let range = try write([raw])
+        // A retry of a stored idempotent batch gets the original offsets; nothing is written.
+        let range = try write([raw], producer: header.producerId >= 0 && header.baseSequence >= 0 ? header : nil)
         try await awaitDurable(range.lastOffset + 1)
         return range
     }
 
     /// Encodes records into as few batches as fit `maxMessageBytes`.
     private func encodeBatches(_ records: [Record]) throws(LogStorageError) -> [[UInt8]] {
-        let limit = config.maxMessageBytes - RecordBatchHeader.size
+        let maxMessageBytes = config.maxMessageBytes
+        let limit = maxMessageBytes - RecordBatchHeader.size
         var batches: [[UInt8]] = []
         var start = 0
         var estimate = 0
         func flush(_ end: Int) throws(LogStorageError) {
             var batch: [UInt8] = []
             RecordBatch.encode(Array(records[start..<end]), baseOffset: 0, into: &batch)
-            guard batch.count <= config.maxMessageBytes else {
+            guard batch.count <= maxMessageBytes else {
                 throw LogStorageError(.recordTooLarge,
-                                      "\(topic)-\(partition): a record of \(batch.count) bytes exceeds maxMessageBytes \(config.maxMessageBytes)")
+                                      "\(topic)-\(partition): a record of \(batch.count) bytes exceeds maxMessageBytes \(maxMessageBytes)")
             }
             batches.append(batch)
             start = end
@@ -167,15 +174,22 @@ public final class PartitionLog: Sendable {
     }
 
     /// Writes validated batches back to back under the lock, assigning offsets.
-    private func write(_ batches: [[UInt8]]) throws(LogStorageError) -> (firstOffset: Int64, lastOffset: Int64) {
+    /// With `producer` (the header of a single idempotent batch) the producer
+    /// state decides first: a duplicate returns the stored offsets unwritten.
+    private func write(_ batches: [[UInt8]], producer: RecordBatchHeader? = nil) throws(LogStorageError) -> (firstOffset: Int64, lastOffset: Int64) {
         let now = timeSource.nowMillis()
+        let config = self.config
         let (range, woken, bytes, segmentCount, size) = try state.withLock { (s) throws(LogStorageError) in
             guard !s.closed else { throw LogStorageError(.closed, "\(topic)-\(partition) is closed") }
+            if let producer,
+               case .duplicate(let first, let last) = try s.producers.decide(producer, where: "\(topic)-\(partition)") {
+                return ((first, last), [CheckedContinuation<Bool, Never>](), 0, s.segments.count, s.sizeBytes)
+            }
             let first = s.logEndOffset
             var bytes = 0
             for batch in batches {
                 var header = batch.withUnsafeBytes { RecordBatch.parseHeader($0)! }
-                if shouldRoll(s.active, adding: batch.count, nowMillis: now) {
+                if shouldRoll(s.active, adding: batch.count, nowMillis: now, config: config) {
                     try roll(&s)
                 }
                 header.baseOffset = s.logEndOffset
@@ -186,10 +200,12 @@ public final class PartitionLog: Sendable {
                 s.sizeBytes += Int64(batch.count)
                 bytes += batch.count
             }
+            if let producer { s.producers.record(producer, firstOffset: first, lastOffset: s.logEndOffset - 1) }
             let woken = policy == .never ? s.advanceHighWatermark(to: s.logEndOffset) : []
             return ((first, s.logEndOffset - 1), woken, bytes, s.segments.count, s.sizeBytes)
         }
         for continuation in woken { continuation.resume(returning: true) }
+        guard bytes > 0 else { return range }
         metrics.appendedRecords.increment(by: Int64(range.1 - range.0 + 1))
         metrics.appendedBytes.increment(by: Int64(bytes))
         metrics.segments.set(segmentCount)
@@ -197,7 +213,7 @@ public final class PartitionLog: Sendable {
         return range
     }
 
-    private func shouldRoll(_ active: Segment, adding bytes: Int, nowMillis: Int64) -> Bool {
+    private func shouldRoll(_ active: Segment, adding bytes: Int, nowMillis: Int64, config: TopicConfig) -> Bool {
         guard active.size > 0 else { return false }
         if active.size + bytes > config.segmentBytes { return true }
         if let segmentMs = config.segmentMs, let first = active.firstAppendMillis, nowMillis - first >= segmentMs { return true }

@@ -9,6 +9,8 @@ struct PartitionState {
     var highWatermark: Int64
     var sizeBytes: Int64
     var closed = false
+    /// Idempotent producers' recent batches, for deduplicating retries.
+    var producers = ProducerStateTable()
 
     /// Group commit: whether an appender is leading the next fsync.
     var flushLeaderActive = false

@@ -90,6 +90,50 @@ final class ConsumerOffsets: Sendable {
         }
     }
 
+    /// Stores several commits of one group with one write and one fsync.
+    func commit(_ entries: [(Key, offset: Int64, metadata: String)], nowMillis: Int64) throws(LogStorageError) {
+        guard !entries.isEmpty else { return }
+        var bytes: [UInt8] = []
+        for (key, offset, metadata) in entries {
+            ConsumerOffsets.appendEntry(.commit, key.group, key.topic, key.partition, offset, metadata, nowMillis, to: &bytes)
+        }
+        try state.withLock { (s) throws(LogStorageError) in
+            try write(bytes, &s)
+            for (key, offset, metadata) in entries {
+                s.committed[key] = Committed(offset: offset, metadata: metadata, timestampMillis: nowMillis)
+            }
+        }
+    }
+
+    /// Every committed offset of `group`.
+    func committed(group: String) -> [(Key, Committed)] {
+        state.withLock { s in s.committed.filter { $0.key.group == group }.map { ($0.key, $0.value) } }
+    }
+
+    /// Groups holding at least one committed offset.
+    var groups: Set<String> {
+        state.withLock { Set($0.committed.keys.map(\.group)) }
+    }
+
+    func isPinned(group: String) -> Bool {
+        state.withLock { s in s.pinned.contains { $0.group == group } }
+    }
+
+    /// Forgets every committed offset of a group (deleted, or expired by offsets retention).
+    func forget(group: String) throws(LogStorageError) {
+        try state.withLock { (s) throws(LogStorageError) in
+            let keys = s.committed.keys.filter { $0.group == group }
+            guard !keys.isEmpty else { return }
+            var bytes: [UInt8] = []
+            for key in keys {
+                // A commit of -1 reads back as "no committed offset".
+                ConsumerOffsets.appendEntry(.commit, key.group, key.topic, key.partition, -1, "", 0, to: &bytes)
+            }
+            try write(bytes, &s)
+            for key in keys { s.committed[key] = nil }
+        }
+    }
+
     func committed(_ key: Key) -> Committed? {
         state.withLock { $0.committed[key] }
     }

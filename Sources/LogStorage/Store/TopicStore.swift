@@ -16,11 +16,12 @@ import Synchronization
 public final class TopicStore: Sendable {
     public let directory: String
     let options: TopicStoreOptions
-    private let topics: Mutex<[String: Topic]>
+    let topics: Mutex<[String: Topic]>
     private let isClosed = Atomic<Bool>(false)
     let offsets: ConsumerOffsets
+    let producerIds: ProducerIdAllocator
 
-    private var topicsDirectory: String { "\(directory)/topics" }
+    var topicsDirectory: String { "\(directory)/topics" }
     private var trashDirectory: String { "\(directory)/trash" }
 
     /// Opens the store, creating the directory if needed, and recovers every topic.
@@ -55,11 +56,13 @@ public final class TopicStore: Sendable {
             loaded[name] = try Self.openTopic(name: name, config: config, directory: topicDirectory, options: options)
         }
         topics = Mutex(loaded)
+        let highestProducerId = loaded.values.flatMap(\.partitions).compactMap(\.highestProducerId).max() ?? -1
+        producerIds = try ProducerIdAllocator(directory: directory, atLeast: highestProducerId + 1)
         options.logger.info("topic store open", metadata: ["directory": "\(directory)", "topics": "\(loaded.count)"])
     }
 
     /// What `topic.json` holds.
-    private struct TopicFile: Codable {
+    struct TopicFile: Codable {
         var version: Int
         var config: TopicConfig
     }
@@ -68,11 +71,23 @@ public final class TopicStore: Sendable {
                                   options: TopicStoreOptions) throws(LogStorageError) -> Topic {
         var partitions: [PartitionLog] = []
         for number in 0..<config.partitions {
-            partitions.append(try PartitionLog(directory: "\(directory)/\(name)-\(number)", topic: name, partition: number,
-                                               config: config, policy: options.fsync, timeSource: options.timeSource,
-                                               logger: options.logger))
+            partitions.append(try openPartition(topic: name, number: number, config: config, directory: directory, options: options))
         }
         return Topic(name: name, config: config, directory: directory, partitions: partitions)
+    }
+
+    static func openPartition(topic: String, number: Int, config: TopicConfig, directory: String,
+                              options: TopicStoreOptions) throws(LogStorageError) -> PartitionLog {
+        try PartitionLog(directory: "\(directory)/\(topic)-\(number)", topic: topic, partition: number,
+                         config: config, policy: options.fsync, timeSource: options.timeSource, logger: options.logger)
+    }
+
+    /// Writes `topic.json` atomically (temporary file, fsync, rename).
+    static func writeTopicFile(_ config: TopicConfig, directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = try encoder.encode(TopicFile(version: 1, config: config))
+        try FileIO.writeAtomically([UInt8](json), to: "\(directory)/topic.json", directory: directory)
     }
 
     // MARK: - Topics
@@ -91,10 +106,7 @@ public final class TopicStore: Sendable {
             }
             let topicDirectory = "\(topicsDirectory)/\(name)"
             try FileIO.makeDirectory(topicDirectory)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let json = try encoder.encode(TopicFile(version: 1, config: config))
-            try FileIO.writeAtomically([UInt8](json), to: "\(topicDirectory)/topic.json", directory: topicDirectory)
+            try Self.writeTopicFile(config, directory: topicDirectory)
             try FileIO.fsyncDirectory(topicsDirectory)
             let topic = try Self.openTopic(name: name, config: config, directory: topicDirectory, options: options)
             topics[name] = topic
@@ -245,7 +257,7 @@ public final class TopicStore: Sendable {
         if let firstError { throw firstError }
     }
 
-    private func checkOpen() throws(LogStorageError) {
+    func checkOpen() throws(LogStorageError) {
         if isClosed.load(ordering: .relaxed) { throw LogStorageError(.closed, "the topic store is closed") }
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
+import Broker
+import KafkaProtocol
 import Logging
 import Synchronization
 import PetrelCore
 import LogStorage
+import Broker
 import TSDB
 import PromQL
 
@@ -11,18 +14,24 @@ import PromQL
 public final class PetrelComponents: Sendable {
     public let config: ServerConfig
     public let topics: TopicStore
+    /// Kafka consumer groups and committed offsets over `topics`; the broker serves it and runs its timers.
+    public let groups: GroupCoordinator
     public let metricsTopic: Topic
     public let tsdb: TSDB
     public let engine: Engine
     public let ingestor: MetricsIngestor
     public let readiness: Readiness
     public let logger: Logger
+    /// The embedded Kafka broker; nil when `kafka_addr` is off.
+    public let kafkaBroker: KafkaBroker?
     let maintenanceRunning = Mutex(false)
 
     /// Opens (and so recovers) the topic log and the TSDB under `config.dataDir`.
     public init(config: ServerConfig, logger: Logger, timeSource: any TimeSource = SystemTimeSource()) throws {
         // Metrics created before the backend is bootstrapped would stay no-ops.
         _ = PetrelServer.registry
+        // Topics written by Kafka producers may hold snappy, lz4 or zstd batches.
+        KafkaCompression.install()
         self.config = config
         self.logger = logger
         do {
@@ -42,6 +51,7 @@ public final class PetrelComponents: Sendable {
             topicConfig.maxMessageBytes = 2 << 20
             metricsTopic = try topics.createTopic(config.metricsTopic, config: topicConfig)
         }
+        groups = GroupCoordinator(store: topics, options: GroupCoordinatorOptions(timeSource: timeSource), logger: logger)
         try topics.pin(group: TSDBIngestService.consumerGroup, topic: config.metricsTopic)
         tsdb = try TSDB(directory: config.dataDir + "/tsdb", options: config.tsdb, timeSource: timeSource, logger: logger)
         engine = Engine(options: EngineOptions(
@@ -50,5 +60,16 @@ public final class PetrelComponents: Sendable {
             timeout: .milliseconds(config.queryTimeoutMs)))
         ingestor = MetricsIngestor(topic: metricsTopic, config: config, timeSource: timeSource)
         readiness = Readiness()
+        if let address = config.kafkaAddress {
+            let kafka = config.kafka
+            kafkaBroker = try KafkaBroker(config: BrokerConfig(
+                host: address.host, port: address.port,
+                advertisedHost: kafka.advertisedHost.isEmpty ? nil : kafka.advertisedHost,
+                maxRequestBytes: kafka.maxRequestBytes, messageMaxBytes: kafka.messageMaxBytes,
+                autoCreateTopics: kafka.autoCreateTopics, defaultPartitions: kafka.defaultPartitions),
+                topics: topics, groups: groups, logger: logger)
+        } else {
+            kafkaBroker = nil
+        }
     }
 }
