@@ -26,6 +26,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Kafka's snappy, lz4 and zstd record batch codecs (Debian's libsnappy-dev, liblz4-dev, libzstd-dev).
+        .systemLibrary(name: "CCompression", path: "Sources/CCompression",
+                       providers: [.apt(["libsnappy-dev", "liblz4-dev", "libzstd-dev"])]),
         .target(name: "PetrelCore", dependencies: [
             "CZlib",
             .product(name: "Logging", package: "swift-log"),
@@ -44,7 +47,7 @@ let package = Package(
         ]),
         .target(name: "PromQL", dependencies: ["PetrelCore"]),
         .target(name: "KafkaProtocol", dependencies: [
-            "PetrelCore",
+            "PetrelCore", "CCompression",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Broker", dependencies: [

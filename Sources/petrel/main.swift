@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("http-addr"), help: "HTTP listen address host:port. Default 127.0.0.1:7070")
     var httpAddr: String?
 
+    @Option(name: .customLong("kafka-addr"), help: "Kafka protocol listen address host:port, or off. Default 127.0.0.1:9092")
+    var kafkaAddr: String?
+
     @Option(name: .customLong("fsync"), help: "always | interval | interval:<duration> | never. Default interval (100ms)")
     var fsync: String?
 
@@ -67,6 +70,14 @@ struct Serve: AsyncParsableCommand {
         if let httpAddr {
             guard let hp = HostPort(httpAddr) else { throw ValidationError("--http-addr: expected host:port, got \"\(httpAddr)\"") }
             config.httpAddress = hp
+        }
+        if let kafkaAddr {
+            if kafkaAddr.isEmpty || kafkaAddr == "off" {
+                config.kafkaAddress = nil
+            } else {
+                guard let hp = HostPort(kafkaAddr) else { throw ValidationError("--kafka-addr: expected host:port or off, got \"\(kafkaAddr)\"") }
+                config.kafkaAddress = hp
+            }
         }
         if let fsync {
             guard let policy = FsyncPolicy(text: fsync) else { throw ValidationError("--fsync: expected always, interval, interval:<duration> or never, got \"\(fsync)\"") }

@@ -81,11 +81,13 @@ import Testing
         #expect(decoded.last?.offset == 204)
     }
 
-    @Test("an unsupported codec is named in the error")
+    @Test("an unknown codec is named in the error")
     func unsupportedCodec() {
+        // zstd, snappy and lz4 may have decompressors registered in this process
+        // (RecordDecompressors); codec 6 never exists.
         var bytes: [UInt8] = []
         RecordBatch.encode(Self.sampleRecords(), baseOffset: 0, into: &bytes)
-        bytes.withUnsafeMutableBytes { BigEndian.write(CompressionCodec.zstd.rawValue, into: $0, at: 21) }
+        bytes.withUnsafeMutableBytes { BigEndian.write(Int16(6), into: $0, at: 21) }
         let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[21...])) }
         bytes.withUnsafeMutableBytes { BigEndian.write(crc, into: $0, at: 17) }
         do {
@@ -93,7 +95,7 @@ import Testing
             Issue.record("decode should fail")
         } catch {
             #expect(error.code == .unsupportedCompression)
-            #expect(error.message.contains("zstd"))
+            #expect(error.message.contains("codec 6"))
         }
     }
 

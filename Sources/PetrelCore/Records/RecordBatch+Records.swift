@@ -2,7 +2,8 @@
 extension RecordBatch {
     /// Decodes every record of the batch at the start of `bytes`, with offsets
     /// baseOffset + offsetDelta and absolute timestamps. Uncompressed and gzip
-    /// batches are supported; other codecs throw `.unsupportedCompression`.
+    /// batches are built in; snappy, lz4 and zstd use `RecordDecompressors`
+    /// (`.unsupportedCompression` when none is registered).
     /// `decompressedLimit` caps the memory a small compressed batch may expand to.
     public static func decode(_ bytes: UnsafeRawBufferPointer, verifyCRC checkCRC: Bool = true,
                               decompressedLimit: Int = 64 << 20) throws(RecordBatchError) -> [Record] {
@@ -29,8 +30,19 @@ extension RecordBatch {
                 try decodeRecords(buf, header: header)
             }
         case .snappy, .lz4, .zstd:
-            throw RecordBatchError(.unsupportedCompression,
-                                   "record batch at offset \(header.baseOffset): compression codec \(codec.name) is not supported (only none and gzip)")
+            guard let decompress = RecordDecompressors.decompressor(for: codec) else {
+                throw RecordBatchError(.unsupportedCompression,
+                                       "record batch at offset \(header.baseOffset): compression codec \(codec.name) has no registered decompressor")
+            }
+            let plain: [UInt8]
+            do {
+                plain = try decompress(body, decompressedLimit)
+            } catch {
+                throw RecordBatchError(.corrupt, "record batch at offset \(header.baseOffset): \(codec.name) body does not decompress: \(error)")
+            }
+            return try withBytes(plain) { (buf) throws(RecordBatchError) -> [Record] in
+                try decodeRecords(buf, header: header)
+            }
         }
     }
 

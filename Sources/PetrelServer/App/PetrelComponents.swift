@@ -1,4 +1,6 @@
 import Foundation
+import Broker
+import KafkaProtocol
 import Logging
 import Synchronization
 import PetrelCore
@@ -20,12 +22,16 @@ public final class PetrelComponents: Sendable {
     public let ingestor: MetricsIngestor
     public let readiness: Readiness
     public let logger: Logger
+    /// The embedded Kafka broker; nil when `kafka_addr` is off.
+    public let kafkaBroker: KafkaBroker?
     let maintenanceRunning = Mutex(false)
 
     /// Opens (and so recovers) the topic log and the TSDB under `config.dataDir`.
     public init(config: ServerConfig, logger: Logger, timeSource: any TimeSource = SystemTimeSource()) throws {
         // Metrics created before the backend is bootstrapped would stay no-ops.
         _ = PetrelServer.registry
+        // Topics written by Kafka producers may hold snappy, lz4 or zstd batches.
+        KafkaCompression.install()
         self.config = config
         self.logger = logger
         do {
@@ -54,5 +60,16 @@ public final class PetrelComponents: Sendable {
             timeout: .milliseconds(config.queryTimeoutMs)))
         ingestor = MetricsIngestor(topic: metricsTopic, config: config, timeSource: timeSource)
         readiness = Readiness()
+        if let address = config.kafkaAddress {
+            let kafka = config.kafka
+            kafkaBroker = try KafkaBroker(config: BrokerConfig(
+                host: address.host, port: address.port,
+                advertisedHost: kafka.advertisedHost.isEmpty ? nil : kafka.advertisedHost,
+                maxRequestBytes: kafka.maxRequestBytes, messageMaxBytes: kafka.messageMaxBytes,
+                autoCreateTopics: kafka.autoCreateTopics, defaultPartitions: kafka.defaultPartitions),
+                topics: topics, groups: groups, logger: logger)
+        } else {
+            kafkaBroker = nil
+        }
     }
 }

@@ -38,14 +38,18 @@ public enum PetrelServer {
     /// this order before the HTTP server and stop after it, in reverse.
     public static func buildApplication(_ components: PetrelComponents, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let config = components.config
+        var services: [any Service] = [
+            TopicStoreService(topics: components.topics, logger: components.logger),
+            TSDBMaintenanceService(components: components),
+            TSDBIngestService(components: components),
+        ]
+        if let broker = components.kafkaBroker {
+            services.append(KafkaBrokerService(broker: broker, logger: components.logger))
+        }
         return Application(
             router: buildRouter(components),
             configuration: .init(address: .hostname(config.httpAddress.host, port: config.httpAddress.port), serverName: "Petrel"),
-            services: [
-                TopicStoreService(topics: components.topics, logger: components.logger),
-                TSDBMaintenanceService(components: components),
-                TSDBIngestService(components: components),
-            ],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: components.logger)
     }

@@ -1,3 +1,4 @@
+import Broker
 import Logging
 import ServiceLifecycle
 import LogStorage
@@ -56,5 +57,29 @@ extension PetrelComponents {
         } catch {
             logger.error("tsdb maintenance failed", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// Runs the embedded Kafka broker beside the HTTP server: it starts after the
+/// topic store and stops (listener closed, connections ended) before the
+/// store closes. A port that cannot be bound is logged, not fatal, so the
+/// rest of Petrel keeps serving.
+struct KafkaBrokerService: Service {
+    let broker: KafkaBroker
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await broker.run()
+            }
+        } catch is CancellationError {
+        } catch {
+            if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            logger.error("kafka broker failed; Petrel goes on without it", metadata: ["error": "\(error)"])
+            // Returning would end the whole service group: idle until shutdown instead.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(100 * 365 * 86_400)) }
+        }
+        logger.info("kafka broker stopped")
     }
 }

@@ -23,6 +23,22 @@ extension ServerConfig {
             guard let hp = HostPort(v) else { throw reader.error("http_addr", "expected host:port, got \"\(v)\"") }
             httpAddress = hp
         }
+        if let v = try reader.string("kafka_addr") {
+            if v.isEmpty || v == "off" {
+                kafkaAddress = nil
+            } else {
+                guard let hp = HostPort(v) else { throw reader.error("kafka_addr", "expected host:port or off, got \"\(v)\"") }
+                kafkaAddress = hp
+            }
+        }
+        if var k = try reader.section("kafka") {
+            if let v = try k.bool("auto_create_topics") { kafka.autoCreateTopics = v }
+            if let v = try k.int("default_partitions") { kafka.defaultPartitions = v }
+            if let v = try k.int("message_max_bytes") { kafka.messageMaxBytes = v }
+            if let v = try k.int("max_request_bytes") { kafka.maxRequestBytes = v }
+            if let v = try k.string("advertised_host") { kafka.advertisedHost = v }
+            try k.finish()
+        }
         if let v = try reader.string("log_level") {
             guard let level = Logger.Level(rawValue: v) else { throw reader.error("log_level", "expected one of trace, debug, info, notice, warning, error, critical") }
             logLevel = level
@@ -69,6 +85,12 @@ extension ServerConfig {
         if tsdb.blockDuration < 60_000 { throw ConfigError(file: file, key: "tsdb.block_duration", message: "must be at least 1m") }
         if tsdb.retention < tsdb.blockDuration { throw ConfigError(file: file, key: "tsdb.retention", message: "must be at least one block duration") }
         if tsdb.maxSeries < 0 || tsdb.maxSeriesPerMetric < 0 { throw ConfigError(file: file, key: "tsdb.max_series", message: "must not be negative") }
+        if !(1...10_000).contains(kafka.defaultPartitions) {
+            throw ConfigError(file: file, key: "kafka.default_partitions", message: "must be 1...10000")
+        }
+        if kafka.messageMaxBytes < 1024 || kafka.maxRequestBytes < kafka.messageMaxBytes {
+            throw ConfigError(file: file, key: "kafka.message_max_bytes", message: "must be at least 1024 and at most kafka.max_request_bytes")
+        }
         if metricsTopic.isEmpty { throw ConfigError(file: file, key: "ingest.topic", message: "must not be empty") }
     }
 }

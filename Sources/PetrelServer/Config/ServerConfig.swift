@@ -23,6 +23,26 @@ public struct ServerConfig: Sendable {
     public var lookbackDeltaMs: Int64 = 300_000
     public var queryTimeoutMs: Int64 = 120_000
     public var queryMaxSamples = 50_000_000
+    /// Where the embedded Kafka broker listens; nil (`off` or empty) disables it.
+    public var kafkaAddress: HostPort? = HostPort(host: "127.0.0.1", port: 9092)
+    /// `kafka.*`: auto topic creation, default partitions and size limits of the broker.
+    public var kafka = KafkaSettings()
+
+    public init() {}
+}
+
+/// The `kafka:` section of petrel.yaml.
+public struct KafkaSettings: Sendable, Equatable {
+    /// Create a topic when a client asks for one that does not exist.
+    public var autoCreateTopics = true
+    /// Partitions of automatically created topics and of CreateTopics with -1.
+    public var defaultPartitions = 1
+    /// Largest record batch a producer may send (Kafka's message.max.bytes).
+    public var messageMaxBytes = TopicConfig.defaultMaxMessageBytes
+    /// Largest request frame (Kafka's socket.request.max.bytes).
+    public var maxRequestBytes = 100 * 1024 * 1024
+    /// Host name Metadata advertises; empty = the listen host.
+    public var advertisedHost = ""
 
     public init() {}
 }

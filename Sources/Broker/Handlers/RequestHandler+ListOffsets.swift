@@ -1,0 +1,42 @@
+import KafkaProtocol
+import LogStorage
+
+/// ListOffsets: -1 latest (the high watermark), -2 earliest, or the first
+/// offset at or after a timestamp.
+extension RequestHandler {
+    func listOffsets(_ request: ListOffsetsRequest) -> ListOffsetsResponse {
+        var response = ListOffsetsResponse()
+        for wanted in request.topics {
+            var topicResponse = ListOffsetsResponse.Topic()
+            topicResponse.name = wanted.name
+            let topic = topics.topic(wanted.name)
+            for spec in wanted.partitions {
+                var out = ListOffsetsResponse.Partition()
+                out.partitionIndex = spec.partitionIndex
+                guard let partition = topic?.partition(Int(spec.partitionIndex)) else {
+                    out.errorCode = KafkaErrorCode.unknownTopicOrPartition.rawValue
+                    topicResponse.partitions.append(out)
+                    continue
+                }
+                out.leaderEpoch = 0
+                switch spec.timestamp {
+                case ListOffsetsRequest.latestTimestamp:
+                    out.offset = partition.highWatermark
+                case ListOffsetsRequest.earliestTimestamp:
+                    out.offset = partition.logStartOffset
+                case let timestamp where timestamp >= 0:
+                    if let offset = partition.offset(atOrAfterTimestamp: timestamp) {
+                        out.offset = offset
+                        out.timestamp = (try? partition.read(from: offset, maxBytes: 1))?.first?.timestamp ?? timestamp
+                    }
+                default:
+                    // -3 (max timestamp) and other specials are not kept: answer "none".
+                    break
+                }
+                topicResponse.partitions.append(out)
+            }
+            response.topics.append(topicResponse)
+        }
+        return response
+    }
+}

@@ -1,0 +1,160 @@
+import KafkaProtocol
+import Logging
+import LogStorage
+import NIOCore
+import PetrelCore
+import Synchronization
+
+/// Turns one request frame into its response: reads the header, checks the
+/// API and version against `ApiKey.supported`, decodes the body, runs the
+/// API's handler and frames the answer. Bad input closes the connection
+/// (counted) instead of answering garbage; it never crashes the broker.
+final class RequestHandler: Sendable {
+    /// What the connection does with a frame's outcome.
+    enum Outcome: Sendable {
+        case reply(ByteBuffer)
+        /// Produce with acks=0.
+        case noReply
+        case close
+    }
+
+    let config: BrokerConfig
+    let topics: TopicStore
+    let groups: GroupCoordinator
+    let clusterId: String
+    let metrics: BrokerMetrics
+    let logger: Logger
+    let advertisedPort = Atomic<Int>(0)
+
+    init(config: BrokerConfig, topics: TopicStore, groups: GroupCoordinator, clusterId: String, metrics: BrokerMetrics,
+         logger: Logger) {
+        self.config = config
+        self.topics = topics
+        self.groups = groups
+        self.clusterId = clusterId
+        self.metrics = metrics
+        self.logger = logger
+        advertisedPort.store(config.port, ordering: .relaxed)
+    }
+
+    var advertisedHost: String { config.advertisedHost ?? config.host }
+
+    func respond(to frame: ByteBuffer, peer: String) async -> Outcome {
+        let started = monotonicNanos()
+        var body = frame
+        let header: RequestHeader
+        do {
+            header = try RequestHeader.decode(from: &body)
+        } catch {
+            metrics.badFrame(reason: "header")
+            logger.debug("kafka request header unreadable", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return .close
+        }
+        let api = header.apiKey
+        guard let support = api.support else {
+            metrics.badFrame(reason: "unknown_api")
+            logger.debug("kafka request for an unknown API", metadata: ["peer": "\(peer)", "apiKey": "\(api.rawValue)"])
+            return .close
+        }
+        metrics.request(api: support.name, version: header.apiVersion, bytesIn: frame.readableBytes + 4)
+        guard api.supports(version: header.apiVersion) else {
+            if api == .apiVersions {
+                // A client newer than us: answer in v0 form with our ranges so it can pick one.
+                return frameResponse(header: header, version: 0, ApiVersionsResponse.supported(errorCode: .unsupportedVersion),
+                                     api: support.name, started: started)
+            }
+            metrics.badFrame(reason: "unsupported_version")
+            logger.debug("kafka request at an unsupported version", metadata: [
+                "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)"])
+            return .close
+        }
+        let bodyStart = body
+        do {
+            let outcome = try await dispatch(header: header, body: &body, peer: peer)
+            if case .reply(let bytes) = outcome {
+                metrics.responded(api: support.name, bytes: bytes.readableBytes, nanos: monotonicNanos() - started)
+            }
+            return outcome
+        } catch {
+            metrics.badFrame(reason: "body")
+            logger.debug("kafka request refused", metadata: [
+                "peer": "\(peer)", "api": "\(support.name)", "version": "\(header.apiVersion)", "error": "\(error)",
+                "frame": "\(frame.getBytes(at: frame.readerIndex, length: min(64, frame.readableBytes)) ?? [])", "bodyBytes": "\(bodyStart.readableBytes)"])
+            return .close
+        }
+    }
+
+    /// Decodes `Request`, runs `handle` and frames its response.
+    func run<Request: KafkaMessage, Response: KafkaMessage>(
+        _ type: Request.Type, header: RequestHeader, body: inout ByteBuffer,
+        _ handle: (Request) async throws -> Response
+    ) async throws -> Outcome {
+        let request = try Request.decode(from: &body, version: header.apiVersion)
+        let response = try await handle(request)
+        return try encode(response, header: header, version: header.apiVersion)
+    }
+
+    func encode<Response: KafkaMessage>(_ response: Response, header: RequestHeader, version: Int16) throws -> Outcome {
+        var out = ByteBuffer()
+        out.writeInteger(Int32(0))
+        header.encodeResponseHeader(into: &out)
+        try response.encode(into: &out, version: version)
+        out.setInteger(Int32(out.readableBytes - 4), at: out.readerIndex)
+        return .reply(out)
+    }
+
+    private func frameResponse<Response: KafkaMessage>(header: RequestHeader, version: Int16, _ response: Response,
+                                                       api: String, started: UInt64) -> Outcome {
+        guard let outcome = try? encode(response, header: header, version: version) else { return .close }
+        if case .reply(let bytes) = outcome {
+            metrics.responded(api: api, bytes: bytes.readableBytes, nanos: monotonicNanos() - started)
+        }
+        return outcome
+    }
+
+    private func dispatch(header: RequestHeader, body: inout ByteBuffer, peer: String) async throws -> Outcome {
+        switch header.apiKey {
+        case .apiVersions:
+            return try await run(ApiVersionsRequest.self, header: header, body: &body) { _ in ApiVersionsResponse.supported() }
+        case .metadata:
+            return try await run(MetadataRequest.self, header: header, body: &body) { try metadata($0, version: header.apiVersion) }
+        case .produce:
+            let request = try ProduceRequest.decode(from: &body, version: header.apiVersion)
+            let response = await produce(request)
+            if request.acks == 0 { return .noReply }
+            return try encode(response, header: header, version: header.apiVersion)
+        case .fetch:
+            return try await run(FetchRequest.self, header: header, body: &body) { await fetch($0) }
+        case .listOffsets:
+            return try await run(ListOffsetsRequest.self, header: header, body: &body) { listOffsets($0) }
+        case .createTopics:
+            return try await run(CreateTopicsRequest.self, header: header, body: &body) { createTopics($0, version: header.apiVersion) }
+        case .deleteTopics:
+            return try await run(DeleteTopicsRequest.self, header: header, body: &body) { deleteTopics($0) }
+        case .describeConfigs:
+            return try await run(DescribeConfigsRequest.self, header: header, body: &body) { describeConfigs($0) }
+        default:
+            return try await dispatchMore(header: header, body: &body, peer: peer)
+        }
+    }
+}
+
+/// The Kafka error code for a topic-store failure.
+func kafkaError(_ error: any Error) -> KafkaErrorCode {
+    guard let error = error as? LogStorageError else { return .unknownServerError }
+    switch error.code {
+    case .offsetOutOfRange: return .offsetOutOfRange
+    case .topicAlreadyExists: return .topicAlreadyExists
+    case .unknownTopic: return .unknownTopicOrPartition
+    case .invalidTopicName: return .invalidTopicException
+    case .invalidConfig: return .invalidConfig
+    case .corruptBatch: return .corruptMessage
+    case .recordTooLarge: return .messageTooLarge
+    case .io: return .kafkaStorageError
+    case .invalidRequest: return .invalidRequest
+    case .closed: return .unknownTopicOrPartition
+    case .invalidPartitions: return .invalidPartitions
+    case .outOfOrderSequence: return .outOfOrderSequenceNumber
+    case .invalidProducerEpoch: return .invalidProducerEpoch
+    }
+}

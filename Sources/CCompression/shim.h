@@ -1,0 +1,3 @@
+#include <snappy-c.h>
+#include <lz4frame.h>
+#include <zstd.h>
