@@ -314,3 +314,15 @@ def test_metrics_count_kafka_requests_and_messages(broker):
     assert 'petrel_kafka_requests_total{api="Produce"' in text
     assert f'petrel_kafka_messages_in_total{{topic="{topic}",partition="0"}} 2' in text
     assert "petrel_kafka_bad_frames_total" in text or "petrel_kafka_connections" in text
+
+
+def test_kafka_addr_off_disables_the_listener(petrel_factory):
+    from harness import free_port
+    port = free_port()
+    server = petrel_factory.start(extra_args=["--kafka-addr", "off"])
+    import requests
+    assert requests.get(f"{server.base}/ready", timeout=5).status_code == 200
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    log = server.log_path.read_text(errors="replace")
+    assert "kafka listening" not in log.split("==== start")[-1]

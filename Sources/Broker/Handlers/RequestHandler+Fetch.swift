@@ -5,6 +5,10 @@ import LogStorage
 /// (the first batch found always goes, however large, as in Kafka), with
 /// long polling until min_bytes are there or max_wait passes.
 extension RequestHandler {
+    /// The most record bytes one Fetch response carries, whatever the client
+    /// asks (Kafka's broker-side fetch.max.bytes default, 55 MiB).
+    static let fetchMaxBytes = 57_671_680
+
     func fetch(_ request: FetchRequest) async -> FetchResponse {
         let deadline = ContinuousClock.now + .milliseconds(max(0, Int(request.maxWaitMs)))
         while true {
@@ -24,7 +28,7 @@ extension RequestHandler {
     /// One pass over the requested partitions; returns the response and the record bytes in it.
     private func readFetch(_ request: FetchRequest) -> (FetchResponse, Int) {
         var response = FetchResponse()
-        var budget = request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max)
+        var budget = min(request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max), Self.fetchMaxBytes)
         var total = 0
         for wanted in request.topics {
             var topicResponse = FetchResponse.Topic()
