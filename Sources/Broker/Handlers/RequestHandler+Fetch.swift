@@ -8,9 +8,12 @@ extension RequestHandler {
     /// The most record bytes one Fetch response carries, whatever the client
     /// asks (Kafka's broker-side fetch.max.bytes default, 55 MiB).
     static let fetchMaxBytes = 57_671_680
+    /// The longest a Fetch long-polls, whatever max_wait_ms says (clients use ≤ 500 ms).
+    static let fetchMaxWaitMs = 30_000
 
     func fetch(_ request: FetchRequest) async -> FetchResponse {
-        let deadline = ContinuousClock.now + .milliseconds(max(0, Int(request.maxWaitMs)))
+        // A connection closed mid-poll still holds its task until the wait ends, so the wait is bounded.
+        let deadline = ContinuousClock.now + .milliseconds(min(max(0, Int(request.maxWaitMs)), Self.fetchMaxWaitMs))
         while true {
             let (response, bytes) = readFetch(request)
             let now = ContinuousClock.now
