@@ -314,3 +314,39 @@ def test_metrics_count_kafka_requests_and_messages(broker):
     assert 'petrel_kafka_requests_total{api="Produce"' in text
     assert f'petrel_kafka_messages_in_total{{topic="{topic}",partition="0"}} 2' in text
     assert "petrel_kafka_bad_frames_total" in text or "petrel_kafka_connections" in text
+
+
+def test_kafka_addr_off_disables_the_listener(petrel_factory):
+    from harness import free_port
+    port = free_port()
+    server = petrel_factory.start(extra_args=["--kafka-addr", "off"])
+    import requests
+    assert requests.get(f"{server.base}/ready", timeout=5).status_code == 200
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    log = server.log_path.read_text(errors="replace")
+    assert "kafka listening" not in log.split("==== start")[-1]
+
+
+def test_random_bodies_for_every_api_and_version_never_take_the_broker_down(broker):
+    """Valid headers with random bodies, for each supported API and version:
+    each is answered or its connection closed, and the broker keeps serving."""
+    rng = random.Random(11)
+    ranges = {0: (3, 9), 1: (4, 12), 2: (1, 7), 3: (0, 12), 8: (0, 8), 9: (0, 8), 10: (0, 4), 11: (0, 7), 12: (0, 4),
+              13: (0, 4), 14: (0, 5), 15: (0, 5), 16: (0, 4), 18: (0, 3), 19: (2, 7), 20: (1, 6), 22: (0, 4),
+              32: (1, 4), 33: (0, 2), 37: (0, 3), 42: (0, 2)}
+    first_flexible = {0: 9, 1: 12, 2: 6, 3: 9, 8: 8, 9: 6, 10: 3, 11: 6, 12: 4, 13: 4, 14: 4, 15: 5, 16: 3, 18: 3,
+                      19: 5, 20: 4, 22: 2, 32: 4, 33: 2, 37: 2, 42: 2}
+    for key, (low, high) in ranges.items():
+        for version in range(low, high + 1):
+            for _ in range(3):
+                body = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 80)))
+                with socket.create_connection(("127.0.0.1", broker.kafka_port), timeout=5) as s:
+                    s.sendall(request_frame(key, version, 1, body, flexible=version >= first_flexible[key]))
+                    s.settimeout(2)
+                    try:
+                        s.recv(65536)
+                    except (socket.timeout, ConnectionResetError):
+                        pass
+    assert _api_versions_ok(broker.kafka_port)
+    assert broker.proc.poll() is None

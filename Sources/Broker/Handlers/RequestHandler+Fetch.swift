@@ -5,8 +5,15 @@ import LogStorage
 /// (the first batch found always goes, however large, as in Kafka), with
 /// long polling until min_bytes are there or max_wait passes.
 extension RequestHandler {
+    /// The most record bytes one Fetch response carries, whatever the client
+    /// asks (Kafka's broker-side fetch.max.bytes default, 55 MiB).
+    static let fetchMaxBytes = 57_671_680
+    /// The longest a Fetch long-polls, whatever max_wait_ms says (clients use ≤ 500 ms).
+    static let fetchMaxWaitMs = 30_000
+
     func fetch(_ request: FetchRequest) async -> FetchResponse {
-        let deadline = ContinuousClock.now + .milliseconds(max(0, Int(request.maxWaitMs)))
+        // A connection closed mid-poll still holds its task until the wait ends, so the wait is bounded.
+        let deadline = ContinuousClock.now + .milliseconds(min(max(0, Int(request.maxWaitMs)), Self.fetchMaxWaitMs))
         while true {
             let (response, bytes) = readFetch(request)
             let now = ContinuousClock.now
@@ -24,7 +31,7 @@ extension RequestHandler {
     /// One pass over the requested partitions; returns the response and the record bytes in it.
     private func readFetch(_ request: FetchRequest) -> (FetchResponse, Int) {
         var response = FetchResponse()
-        var budget = request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max)
+        var budget = min(request.maxBytes > 0 ? Int(request.maxBytes) : Int(Int32.max), Self.fetchMaxBytes)
         var total = 0
         for wanted in request.topics {
             var topicResponse = FetchResponse.Topic()
