@@ -24,6 +24,9 @@ from prom_harness import PrometheusServer, import_into_petrel, wait_same_samples
 from promql.compare import brief, first_difference, load_queries
 from promql.generate import Generator, default_end_ms
 
+# Setup (generate, promtool, import, wait) runs inside the first case's time budget.
+pytestmark = pytest.mark.timeout(900)
+
 QUERIES_FILE = Path(__file__).parent / "promql" / "queries.txt"
 QUERIES = load_queries(QUERIES_FILE)
 HOURS = 6

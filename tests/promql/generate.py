@@ -76,10 +76,12 @@ def default_end_ms() -> int:
 class Generator:
     """Builds the dataset; the same seed, end time and size always give the same samples."""
 
-    def __init__(self, end_ms: int, hours: float = 6, big: bool = False, seed: int = SEED):
+    def __init__(self, end_ms: int, hours: float = 6, big: bool = False, seed: int = SEED,
+                 big_interval_ms: int = 30_000):
         self.end_ms = end_ms
         self.start_ms = end_ms - int(hours * 3_600_000)
         self.big = big
+        self.big_interval_ms = big_interval_ms
         self.rng = random.Random(seed)
 
     # --- time grids ---------------------------------------------------------
@@ -171,7 +173,7 @@ class Generator:
             methods, statuses = ["GET", "POST"], ["200", "404", "500"]
         for job in jobs:
             for n, inst in enumerate(instances):
-                start, end, interval, jitter = None, None, 15_000, 0
+                start, end, interval, jitter = None, None, self.big_interval_ms if self.big else 15_000, 0
                 if not self.big:
                     if job == "worker":
                         interval = 30_000
@@ -238,7 +240,7 @@ class Generator:
     def _histograms(self) -> list[Series]:
         out = []
         if self.big:
-            times = self.grid(15_000)
+            times = self.grid(self.big_interval_ms)
             for j in range(5):
                 for n in range(10):
                     out += self.histogram("request_duration_seconds", {"job": f"svc{j}", "instance": f"10.0.1.{n}:8080"},
