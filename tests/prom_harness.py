@@ -67,25 +67,35 @@ def import_into_petrel(base: str, series: list[Series], chunk_bytes: int = 8 << 
             raise HarnessError(f"import failed: HTTP {resp.status_code}: {resp.text[:500]}")
 
 
-def total_samples(base: str, at_s: float, window: str) -> Optional[float]:
-    """`sum(count_over_time({__name__=~".+"}[window]))` at `at_s`, or None when the answer is empty."""
-    resp = requests.get(base + "/api/v1/query", timeout=60, params={
-        "query": f'sum(count_over_time({{__name__=~".+"}}[{window}]))', "time": f"{at_s:.3f}"})
-    resp.raise_for_status()
-    result = resp.json()["data"]["result"]
-    return float(result[0]["value"][1]) if result else None
+def total_samples(base: str, names: list[str], at_s: float, window: str) -> Optional[float]:
+    """Samples stored under each metric name in `window` before `at_s`, summed (None if any is missing).
+
+    One query per name: `count_over_time` drops the name, so over several names at once
+    series with equal remaining labels would collide.
+    """
+    total = 0.0
+    for name in names:
+        resp = requests.get(base + "/api/v1/query", timeout=60, params={
+            "query": f'sum(count_over_time({{__name__="{name}"}}[{window}]))', "time": f"{at_s:.3f}"})
+        resp.raise_for_status()
+        result = resp.json()["data"]["result"]
+        if not result:
+            return None
+        total += float(result[0]["value"][1])
+    return total
 
 
 def wait_same_samples(petrel_base: str, prom_base: str, series: list[Series], end_ms: int, hours: float,
                       timeout: float = 300) -> int:
     """Waits until both servers count every generated sample; returns the count."""
     expected = sample_count(series)
+    names = sorted({s.name for s in series})
     window = f"{int(hours * 60) + 1}m"
     at = end_ms / 1000
-    got = total_samples(prom_base, at, window)
+    got = total_samples(prom_base, names, at, window)
     if got != expected:
         raise HarnessError(f"Prometheus holds {got} samples of the {expected} generated")
     start = time.monotonic()
-    wait_until(lambda: total_samples(petrel_base, at, window) == expected, timeout=timeout, interval=1.0,
+    wait_until(lambda: total_samples(petrel_base, names, at, window) == expected, timeout=timeout, interval=1.0,
                what=f"Petrel to hold all {expected} samples")
     return int(time.monotonic() - start)

@@ -71,7 +71,9 @@ def first_difference(a: dict, b: dict, ordered: bool = False) -> Optional[str]:
                 f" ({a.get('error') or 'ok'!s} vs {b.get('error') or 'ok'!s})")
     if a.get("status") == "error":
         return error_difference(a, b)
-    da, db = a["data"], b["data"]
+    da, db = a.get("data"), b.get("data")
+    if not isinstance(da, dict) or not isinstance(db, dict):
+        return None if da == db else f"data {da!r} vs {db!r}"
     if da.get("resultType") != db.get("resultType"):
         return f"resultType {da.get('resultType')} vs {db.get('resultType')}"
     kind = da["resultType"]

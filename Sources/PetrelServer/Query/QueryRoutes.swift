@@ -118,12 +118,12 @@ struct QueryRoutes {
                  _ evaluate: @escaping @Sendable (TSDBQueryStorage) throws -> QueryResult) async throws -> Response {
         let storage = self.storage
         let queued = monotonicNanos()
+        defer { Self.queryDuration(kind).recordNanoseconds(Int64(monotonicNanos() - queued)) }
         let (result, started, finished) = try await runner.run {
             let started = monotonicNanos()
             let result = try evaluate(storage)
             return (result, started, monotonicNanos())
         }
-        Self.queryDuration(kind).recordNanoseconds(Int64(finished - started))
         let wantsStats = !(params["stats"] ?? "").isEmpty
         return PrometheusAPI.success { json in
             guard wantsStats else { return json.raw(result.prometheusJSON) }
