@@ -73,7 +73,7 @@ def timed(session: requests.Session, base: str, path: str, params: dict) -> tupl
 def petrel_binary(arg: str | None) -> Path:
     for cand in (arg, os.environ.get("PETREL_BIN"), REPO / ".build/release/petrel", REPO / ".build/debug/petrel"):
         if cand and Path(cand).exists():
-            return Path(cand)
+            return Path(cand).resolve()
     sys.exit("no petrel binary: build it (swift build -c release --product petrel) or pass --petrel-bin")
 
 
@@ -115,14 +115,18 @@ def main() -> None:
                 times = [timed(sessions[server], bases[server], path, params)[0] for _ in range(args.reps)]
                 medians[server] = statistics.median(times)
             diff = first_difference(answers["petrel"], answers["prometheus"])
-            ratio = medians["prometheus"] / medians["petrel"]
+            failed = answers["petrel"].get("status") != "success"
+            # A refused query is fast for the wrong reason: it gets no ratio.
+            ratio = None if failed else medians["prometheus"] / medians["petrel"]
             rows.append({"query": name, "params": params, "petrel_ms": medians["petrel"] * 1000,
                          "prometheus_ms": medians["prometheus"] * 1000, "speedup": ratio,
-                         "same_answer": diff is None, "difference": diff})
+                         "same_answer": diff is None, "difference": diff,
+                         "petrel_error": answers["petrel"].get("error") if failed else None})
+            verdict = (f"ERROR: {answers['petrel'].get('error', '')[:100]}" if failed
+                       else f"x{ratio:5.2f}" + ("" if diff is None else f"  DIFFERENT: {diff[:120]}"))
             print(f"{name:42s} petrel {medians['petrel'] * 1000:9.1f} ms  prometheus "
-                  f"{medians['prometheus'] * 1000:9.1f} ms  x{ratio:5.2f}"
-                  + ("" if diff is None else f"  DIFFERENT: {diff[:120]}"), flush=True)
-        ok = [r["speedup"] for r in rows if r["speedup"] > 0]
+                  f"{medians['prometheus'] * 1000:9.1f} ms  {verdict}", flush=True)
+        ok = [r["speedup"] for r in rows if r["speedup"]]
         geo = math.exp(sum(math.log(r) for r in ok) / len(ok)) if ok else 0
         print(f"geometric mean speedup (Prometheus / Petrel): x{geo:.2f}")
         if args.json:
