@@ -92,6 +92,10 @@ extension ServerConfig {
         if kafka.messageMaxBytes < 1024 || kafka.maxRequestBytes < kafka.messageMaxBytes {
             throw ConfigError(file: file, key: "kafka.message_max_bytes", message: "must be at least 1024 and at most kafka.max_request_bytes")
         }
+
+        if lookbackDeltaMs <= 0 { throw ConfigError(file: file, key: "query.lookback_delta", message: "must be positive") }
+        if queryTimeoutMs <= 0 { throw ConfigError(file: file, key: "query.timeout", message: "must be positive") }
+        if queryMaxSamples <= 0 { throw ConfigError(file: file, key: "query.max_samples", message: "must be positive") }
         if metricsTopic.isEmpty { throw ConfigError(file: file, key: "ingest.topic", message: "must not be empty") }
     }
 }
