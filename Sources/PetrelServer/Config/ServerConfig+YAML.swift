@@ -69,6 +69,9 @@ extension ServerConfig {
         if tsdb.blockDuration < 60_000 { throw ConfigError(file: file, key: "tsdb.block_duration", message: "must be at least 1m") }
         if tsdb.retention < tsdb.blockDuration { throw ConfigError(file: file, key: "tsdb.retention", message: "must be at least one block duration") }
         if tsdb.maxSeries < 0 || tsdb.maxSeriesPerMetric < 0 { throw ConfigError(file: file, key: "tsdb.max_series", message: "must not be negative") }
+        if lookbackDeltaMs <= 0 { throw ConfigError(file: file, key: "query.lookback_delta", message: "must be positive") }
+        if queryTimeoutMs <= 0 { throw ConfigError(file: file, key: "query.timeout", message: "must be positive") }
+        if queryMaxSamples <= 0 { throw ConfigError(file: file, key: "query.max_samples", message: "must be positive") }
         if metricsTopic.isEmpty { throw ConfigError(file: file, key: "ingest.topic", message: "must not be empty") }
     }
 }

@@ -6,17 +6,20 @@ import TSDB
 
 /// The Prometheus HTTP query API (`/api/v1/query`, `query_range`, `series`,
 /// `labels`, `label/<name>/values`, `status/buildinfo`), with its exact JSON shapes.
+/// Queries are evaluated on the `QueryRunner`'s threads, never on an event loop.
 struct QueryRoutes {
     let components: PetrelComponents
+    var runner = QueryRunner()
 
     func register(on router: Router<BasicRequestContext>) {
-        route(router, "/api/v1/query") { params, _ in try instant(params) }
-        route(router, "/api/v1/query_range") { params, _ in try range(params) }
+        route(router, "/api/v1/query") { params, _ in try await instant(params) }
+        route(router, "/api/v1/query_range") { params, _ in try await range(params) }
         route(router, "/api/v1/series") { params, _ in try series(params) }
         route(router, "/api/v1/labels") { params, _ in try labels(params) }
         route(router, "/api/v1/label/{name}/values") { params, context in
             try labelValues(context.parameters.get("name") ?? "", params)
         }
+        StatusRoutes(components: components).register(on: router, route: route)
         router.get("/api/v1/status/buildinfo") { _, _ in
             PrometheusAPI.success { json in
                 json.raw("{\"version\":\"2.42.0\",\"revision\":\"petrel-\(PetrelVersion.current)\",\"branch\":\"petrel\",")
@@ -28,11 +31,11 @@ struct QueryRoutes {
 
     /// Serves `path` for GET and form POST: reads the parameters and maps every
     /// error to Prometheus' error body.
-    private func route(_ router: Router<BasicRequestContext>, _ path: String,
-                       _ body: @escaping @Sendable (FormParameters, BasicRequestContext) throws -> Response) {
+    func route(_ router: Router<BasicRequestContext>, _ path: String,
+               _ body: @escaping @Sendable (FormParameters, BasicRequestContext) async throws -> Response) {
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
             do {
-                return try body(try await PrometheusAPI.parameters(request), context)
+                return try await body(try await PrometheusAPI.parameters(request), context)
             } catch let failure as PrometheusAPI.Failure {
                 return PrometheusAPI.error(failure)
             } catch let error as PromQLError {
@@ -63,17 +66,17 @@ struct QueryRoutes {
         return q
     }
 
-    func instant(_ params: FormParameters) throws -> Response {
+    func instant(_ params: FormParameters) async throws -> Response {
         let q = try query(params)
         let now = SystemTimeSource().nowMillis()
         let t = try PrometheusAPI.time(params["time"], name: "time", default: now)
-        let start = monotonicNanos()
-        defer { Self.queryDuration("instant").recordNanoseconds(Int64(monotonicNanos() - start)) }
-        let result = try components.engine.instantQuery(q, at: t, storage: storage)
-        return PrometheusAPI.success { json in json.raw(result.prometheusJSON) }
+        let engine = try engine(params)
+        return try await execute("instant", params) { storage in
+            try engine.instantQuery(q, at: t, storage: storage)
+        }
     }
 
-    func range(_ params: FormParameters) throws -> Response {
+    func range(_ params: FormParameters) async throws -> Response {
         let q = try query(params)
         guard let startText = params["start"] else { throw PrometheusAPI.Failure(kind: .badData, message: "invalid parameter \"start\": cannot parse \"\" to a valid timestamp") }
         guard let endText = params["end"] else { throw PrometheusAPI.Failure(kind: .badData, message: "invalid parameter \"end\": cannot parse \"\" to a valid timestamp") }
@@ -87,10 +90,51 @@ struct QueryRoutes {
         if (endMs - startMs) / step > 11_000 {
             throw PrometheusAPI.Failure(kind: .badData, message: "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
-        let start = monotonicNanos()
-        defer { Self.queryDuration("range").recordNanoseconds(Int64(monotonicNanos() - start)) }
-        let result = try components.engine.rangeQuery(q, start: startMs, end: endMs, step: step, storage: storage)
-        return PrometheusAPI.success { json in json.raw(result.prometheusJSON) }
+        let engine = try engine(params)
+        return try await execute("range", params) { storage in
+            try engine.rangeQuery(q, start: startMs, end: endMs, step: step, storage: storage)
+        }
+    }
+
+    /// The server's engine, or one with a shorter deadline when the request's `timeout`
+    /// parameter asks for less than the server allows (Prometheus applies both).
+    func engine(_ params: FormParameters) throws -> Engine {
+        guard let text = params["timeout"], !text.isEmpty else { return components.engine }
+        let requested: Int64
+        do {
+            requested = try PrometheusAPI.duration(text, name: "timeout")
+        } catch {
+            throw PrometheusAPI.Failure(kind: .badData, message: "invalid parameter \"timeout\": cannot parse \"\(text)\" to a valid duration")
+        }
+        var options = components.engine.options
+        let server = Int64(options.timeout.components.seconds) * 1000 + options.timeout.components.attoseconds / 1_000_000_000_000_000
+        guard requested < server else { return components.engine }
+        options.timeout = .milliseconds(requested)
+        return Engine(options: options)
+    }
+
+    /// Runs one evaluation on the query threads and renders it, with `stats` when asked.
+    func execute(_ kind: String, _ params: FormParameters,
+                 _ evaluate: @escaping @Sendable (TSDBQueryStorage) throws -> QueryResult) async throws -> Response {
+        let storage = self.storage
+        let queued = monotonicNanos()
+        let (result, started, finished) = try await runner.run {
+            let started = monotonicNanos()
+            let result = try evaluate(storage)
+            return (result, started, monotonicNanos())
+        }
+        Self.queryDuration(kind).recordNanoseconds(Int64(finished - started))
+        let wantsStats = !(params["stats"] ?? "").isEmpty
+        return PrometheusAPI.success { json in
+            guard wantsStats else { return json.raw(result.prometheusJSON) }
+            var data = result.prometheusJSON
+            data.removeLast() // the closing brace of the data object; stats go inside it
+            json.raw(data)
+            let timings = QueryTimings(queuedNanos: started - queued, evalNanos: finished - started)
+            json.raw(",\"stats\":")
+            timings.write(into: &json)
+            json.raw("}")
+        }
     }
 
     func bounds(_ params: FormParameters) throws -> (Int64, Int64) {

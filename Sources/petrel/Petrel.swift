@@ -12,7 +12,7 @@ struct Petrel: AsyncParsableCommand {
         commandName: "petrel",
         abstract: "Collect, stream, store, query and see metrics — one binary.",
         version: PetrelVersion.current,
-        subcommands: [Serve.self, Version.self],
+        subcommands: [Serve.self, QueryCommand.self, Version.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -52,6 +52,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-series-per-metric"), help: "Most series per metric name (0 = unlimited)")
     var maxSeriesPerMetric: Int?
 
+    @Option(name: .customLong("query-lookback-delta"), help: "How far back an instant selector looks for a sample. Default 5m")
+    var queryLookbackDelta: String?
+
+    @Option(name: .customLong("query-timeout"), help: "Longest a query may run (a request's timeout can only shorten it). Default 2m")
+    var queryTimeout: String?
+
+    @Option(name: .customLong("query-max-samples"), help: "Most samples one query may hold in memory. Default 50000000")
+    var queryMaxSamples: Int?
+
     func resolvedConfig() throws -> ServerConfig {
         var config = ServerConfig()
         if let configFile {
@@ -88,6 +97,18 @@ struct Serve: AsyncParsableCommand {
         }
         if let maxSeries { config.tsdb.maxSeries = maxSeries }
         if let maxSeriesPerMetric { config.tsdb.maxSeriesPerMetric = maxSeriesPerMetric }
+        if let queryLookbackDelta {
+            guard let ms = DurationText.millis(queryLookbackDelta), ms > 0 else { throw ValidationError("--query-lookback-delta: expected a positive duration such as 5m, got \"\(queryLookbackDelta)\"") }
+            config.lookbackDeltaMs = ms
+        }
+        if let queryTimeout {
+            guard let ms = DurationText.millis(queryTimeout), ms > 0 else { throw ValidationError("--query-timeout: expected a positive duration such as 2m, got \"\(queryTimeout)\"") }
+            config.queryTimeoutMs = ms
+        }
+        if let queryMaxSamples {
+            guard queryMaxSamples > 0 else { throw ValidationError("--query-max-samples: must be positive") }
+            config.queryMaxSamples = queryMaxSamples
+        }
         try config.validate()
         return config
     }

@@ -1,0 +1,146 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A small HTTP/1.1 client for the CLI commands that talk to a running Petrel (`petrel query`,
+/// and later `petrel topics`, ...). One request per connection, the whole answer in memory,
+/// bounded by a deadline. Built on SwiftNIO so the binary needs no libcurl at run time.
+public struct HTTPClient: Sendable {
+    /// One answer: status code, headers and body.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    public let host: String
+    public let port: Int
+    /// The longest a request may take, from connecting to the last byte.
+    public var timeout: Duration
+    /// The largest answer accepted.
+    public var maxBodyBytes = 256 << 20
+
+    /// A client for `server`, written `http://host:port` (the scheme and a trailing `/` optional).
+    public init(server: String, timeout: Duration = .seconds(130)) throws(HTTPClientError) {
+        var text = Substring(server)
+        if text.hasPrefix("http://") { text = text.dropFirst(7) }
+        if text.hasPrefix("https://") { throw HTTPClientError(.badAddress, "https is not supported: \(server)") }
+        while text.hasSuffix("/") { text = text.dropLast() }
+        if !text.contains(":") || text.hasSuffix("]") { text += ":7070" }
+        guard let hostPort = HostPort(String(text)), !hostPort.host.isEmpty, !text.contains("/") else {
+            throw HTTPClientError(.badAddress, "expected http://host:port, got \"\(server)\"")
+        }
+        host = hostPort.host
+        port = hostPort.port
+        self.timeout = timeout
+    }
+
+    /// GET `path` (which may carry a query string).
+    public func get(_ path: String) async throws(HTTPClientError) -> Response {
+        try await send(method: .GET, path: path, contentType: nil, body: [])
+    }
+
+    /// POST `form` as `application/x-www-form-urlencoded` to `path`.
+    public func post(_ path: String, form: [(String, String)]) async throws(HTTPClientError) -> Response {
+        try await send(method: .POST, path: path, contentType: "application/x-www-form-urlencoded",
+                       body: Array(FormEncoding.encode(form).utf8))
+    }
+
+    func send(method: HTTPMethod, path: String, contentType: String?, body: [UInt8]) async throws(HTTPClientError) -> Response {
+        do {
+            return try await withThrowingTaskGroup(of: Response.self) { group in
+                group.addTask { try await exchange(method: method, path: path, contentType: contentType, body: body) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw HTTPClientError(.timeout, "no answer from \(host):\(port) within \(timeout)")
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let error as HTTPClientError {
+            throw error
+        } catch {
+            throw HTTPClientError(.connect, "cannot reach http://\(HostPort(host: host, port: port)): \(error)", cause: error)
+        }
+    }
+
+    private func exchange(method: HTTPMethod, path: String, contentType: String?, body: [UInt8]) async throws -> Response {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(5))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+            head.headers.add(name: "Host", value: HostPort(host: host, port: port).description)
+            head.headers.add(name: "User-Agent", value: "petrel-cli/\(PetrelVersion.current)")
+            head.headers.add(name: "Connection", value: "close")
+            if let contentType { head.headers.add(name: "Content-Type", value: contentType) }
+            if method == .POST { head.headers.add(name: "Content-Length", value: String(body.count)) }
+            try await outbound.write(.head(head))
+            if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            try await outbound.write(.end(nil))
+            var response = Response(status: 0, headers: [], body: [])
+            for try await part in inbound {
+                switch part {
+                case .head(let h):
+                    response.status = Int(h.status.code)
+                    response.headers = h.headers.map { (name: $0.name, value: $0.value) }
+                case .body(var buffer):
+                    guard response.body.count + buffer.readableBytes <= maxBodyBytes else {
+                        throw HTTPClientError(.tooLarge, "answer larger than \(maxBodyBytes) bytes")
+                    }
+                    response.body += buffer.readBytes(length: buffer.readableBytes) ?? []
+                case .end:
+                    return response
+                }
+            }
+            throw HTTPClientError(.connect, "connection closed before the answer was complete")
+        }
+    }
+}
+
+/// What went wrong talking to a server.
+public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable { case badAddress, connect, timeout, tooLarge }
+    public var code: Code
+    public var message: String
+    public var cause: (any Error & Sendable)?
+
+    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String { message }
+}
+
+/// `application/x-www-form-urlencoded` bodies and query strings.
+public enum FormEncoding {
+    /// `a=1&b=x%20y`: every byte but the unreserved ones percent-encoded.
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
+    static func escape(_ s: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
