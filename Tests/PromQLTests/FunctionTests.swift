@@ -265,3 +265,34 @@ struct FunctionTests {
             """)
     }
 }
+
+@Suite("PromQL edge cases seen against Prometheus")
+struct PrometheusEdgeCaseTests {
+    @Test("date functions wrap around like Go's time package for NaN and infinities")
+    func datesOfNaN() {
+        PromQLScript.run("""
+            eval instant at 0m year(vector(NaN))
+              {} 292277026596
+            eval instant at 0m hour(vector(Inf))
+              {} 15
+            eval instant at 0m histogram_count(vector(1))
+            """)
+    }
+
+    @Test("long expressions are prettified over lines as format_query does")
+    func prettified() throws {
+        let expr = try Parser.parse(#"sum by (job) (rate(http_requests_total{status=~"5.."}[5m])) / sum by (job) (rate(http_requests_total[5m]))"#)
+        #expect(expr.prettified == """
+              sum by (job) (rate(http_requests_total{status=~"5.."}[5m]))
+            /
+              sum by (job) (rate(http_requests_total[5m]))
+            """)
+        let grouped = try Parser.parse(#"sum by (job, instance) (http_requests_total) / on(job, instance) group_left sum by (job, instance) (http_requests_total{status="200"})"#)
+        #expect(grouped.prettified == """
+              sum by (job, instance) (http_requests_total)
+            / on (job, instance) group_left ()
+              sum by (job, instance) (http_requests_total{status="200"})
+            """)
+        #expect(try Parser.parse("rate(x[5m])").prettified == "rate(x[5m])")
+    }
+}

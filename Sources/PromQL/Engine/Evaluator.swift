@@ -154,13 +154,14 @@ struct Evaluator {
                 if cursor > 0 {
                     let t = timestamps[cursor - 1], value = values[cursor - 1]
                     if t >= ref - options.lookbackDelta && !StaleMarker.isStale(value) {
-                        try take(1)
                         out.timestamps.append(ts)
                         out.values.append(sampleTimes ? Double(t) / 1000 : value)
                     }
                 }
                 ts += interval
             }
+            // Counted per series, so an oversized selection stops after one series' worth.
+            try take(out.count)
             stats.totalSamples += out.count
             if out.count > 0 { result.append(out) }
         }

@@ -33,29 +33,58 @@ enum CalendarFunctions {
         }
     }
 
-    /// Converts seconds since the epoch (days-from-civil inverted, proleptic Gregorian).
+    /// Converts seconds since the epoch the way Go's `time` package does for UTC, including
+    /// its wrap-around for times beyond its range (what `year(vector(NaN))` shows).
     static func civil(_ seconds: Int64) -> CivilTime {
-        // Keep far-out inputs (NaN became Int64.min) inside the arithmetic's range.
-        let s = min(max(seconds, -(1 << 50)), 1 << 50)
-        var days = s / 86400
-        var secondOfDay = s % 86400
-        if secondOfDay < 0 {
-            secondOfDay += 86400
-            days -= 1
+        let unixToAbsolute: Int64 = 9_223_372_028_715_321_600
+        let abs = UInt64(bitPattern: seconds &+ unixToAbsolute)
+        let secondOfDay = Int64(abs % 86400)
+        var d = abs / 86400
+        var n = d / 146_097
+        var y = 400 * n
+        d -= 146_097 * n
+        n = d / 36524
+        n -= n >> 2
+        y += 100 * n
+        d -= 36524 * n
+        n = d / 1461
+        y += 4 * n
+        d -= 1461 * n
+        n = d / 365
+        n -= n >> 2
+        y += n
+        d -= 365 * n
+        let year = Int64(bitPattern: y) &+ -292_277_022_399
+        let yday = Int64(d)
+        var day = yday
+        var month: Int64
+        let daysBefore: [Int64] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365]
+        var leapDay = false
+        if isLeap(year) {
+            if day > 31 + 29 - 1 {
+                day -= 1
+            } else if day == 31 + 29 - 1 {
+                leapDay = true
+            }
         }
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doyMarch = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doyMarch + 2) / 153
-        let day = doyMarch - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        var dayOfYear = day
-        for m in 1..<month { dayOfYear += daysIn(month: m, year: year) }
-        let weekday = ((days % 7) + 11) % 7
-        return CivilTime(year: year, month: month, day: day, dayOfYear: dayOfYear, weekday: weekday,
+        if leapDay {
+            month = 2
+            day = 29
+        } else {
+            month = day / 31
+            let end = daysBefore[Int(month) + 1]
+            let begin: Int64
+            if day >= end {
+                month += 1
+                begin = end
+            } else {
+                begin = daysBefore[Int(month)]
+            }
+            month += 1
+            day = day - begin + 1
+        }
+        let weekday = Int64((abs &+ 86400) % 604_800 / 86400)
+        return CivilTime(year: year, month: month, day: day, dayOfYear: yday + 1, weekday: weekday,
                          hour: secondOfDay / 3600, minute: secondOfDay % 3600 / 60)
     }
 }

@@ -137,6 +137,10 @@ enum InstantFunctions {
             "label_replace": { input, _, state throws(PromQLError) in try labelReplace(input[0], &state) },
             "label_join": { input, _, state in labelJoin(input[0], &state) },
             "histogram_quantile": { input, _, _ in histogramQuantile(input[0][0].value, input[1]) },
+            // Native-histogram functions: Petrel stores only float samples, which they skip.
+            "histogram_count": { _, _, _ in [] },
+            "histogram_sum": { _, _, _ in [] },
+            "histogram_fraction": { _, _, _ in [] },
         ]
         for (name, f) in CalendarFunctions.table {
             t[name] = { input, ts, _ in
