@@ -6,7 +6,7 @@ extension Evaluator {
     /// (`@` pins both ends). The result is a range vector of those points, which range
     /// functions window like raw samples.
     mutating func evaluateSubquery(_ s: SubqueryExpr) throws(PromQLError) -> [SeriesData] {
-        let step = s.step != 0 ? s.step : options.defaultSubqueryStep
+        let step = s.step != 0 ? s.step : max(1, options.defaultSubqueryStep)
         let first = referenceTime(at: s.at, offset: s.offset, step: start)
         let last = referenceTime(at: s.at, offset: s.offset, step: end)
         let lowest = min(first, last) - s.range
