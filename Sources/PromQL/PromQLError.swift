@@ -69,10 +69,6 @@ public struct PromQLError: Error, Sendable, CustomStringConvertible, Equatable {
         return PromQLError(.badData, "\(prefix) parse error: \(detail)", position: position)
     }
 
-    static func notImplemented(_ what: String) -> PromQLError {
-        PromQLError(.execution, "not implemented yet: \(what)")
-    }
-
     static let tooManySamples = PromQLError(
         .execution, "query processing would load too many samples into memory in query execution")
 }

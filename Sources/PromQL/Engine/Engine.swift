@@ -12,9 +12,16 @@ public struct Engine: Sendable {
     /// Evaluates `query` at one instant `time` (ms). Vector results carry `time` as their
     /// timestamp; range-vector results keep the samples' own timestamps.
     public func instantQuery(_ query: String, at time: Int64, storage: some PromQLStorage) throws(PromQLError) -> QueryResult {
+        var stats = QueryStats()
+        return try instantQuery(query, at: time, storage: storage, stats: &stats)
+    }
+
+    /// `instantQuery`, also reporting how many samples the query touched.
+    public func instantQuery(_ query: String, at time: Int64, storage: some PromQLStorage,
+                             stats: inout QueryStats) throws(PromQLError) -> QueryResult {
         let expr = try Parser.parse(query)
-        try Engine.checkSupported(expr)
         var evaluator = Evaluator(storage: storage, options: options, start: time, end: time, interval: 1)
+        defer { stats = evaluator.stats }
         let value = try evaluator.evaluate(expr)
         switch value {
         case .string(let s):
@@ -35,6 +42,13 @@ public struct Engine: Sendable {
     /// is a matrix with series sorted by labels; scalars become one series without labels.
     public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64,
                            storage: some PromQLStorage) throws(PromQLError) -> QueryResult {
+        var stats = QueryStats()
+        return try rangeQuery(query, start: start, end: end, step: step, storage: storage, stats: &stats)
+    }
+
+    /// `rangeQuery`, also reporting how many samples the query touched.
+    public func rangeQuery(_ query: String, start: Int64, end: Int64, step: Int64,
+                           storage: some PromQLStorage, stats: inout QueryStats) throws(PromQLError) -> QueryResult {
         let expr = try Parser.parse(query)
         guard expr.type == .vector || expr.type == .scalar else {
             throw PromQLError(.badData,
@@ -44,49 +58,13 @@ public struct Engine: Sendable {
             throw PromQLError(.badData, "zero or negative query resolution step widths are not accepted. Try a positive integer")
         }
         guard end >= start else { throw PromQLError(.badData, "end timestamp must not be before start time") }
-        try Engine.checkSupported(expr)
         var evaluator = Evaluator(storage: storage, options: options, start: start, end: end, interval: step)
+        defer { stats = evaluator.stats }
         guard case .matrix(var series) = try evaluator.evaluate(expr) else {
             throw PromQLError(.execution, "unexpected string result for range query")
         }
         series.sort { $0.labels < $1.labels }
         return .matrix(series)
-    }
-
-    /// Throws "not implemented yet" for anything the parser accepts but this engine does not
-    /// evaluate yet, before any data is read, so no query gets a partial or wrong answer.
-    static func checkSupported(_ expr: Expr) throws(PromQLError) {
-        switch expr {
-        case .number, .string, .vectorSelector, .matrixSelector:
-            return
-        case .paren(let p):
-            try checkSupported(p.expr)
-        case .unary(let u):
-            try checkSupported(u.expr)
-        case .subquery:
-            throw .notImplemented("subquery")
-        case .aggregate(let a):
-            guard AggregationTable.supported.contains(a.op) else {
-                throw .notImplemented("aggregation \(goQuote(a.op.rawValue))")
-            }
-            try checkSupported(a.expr)
-        case .call(let c):
-            guard let function = RangeFunctions.table[c.function.name] else {
-                throw .notImplemented("function \(goQuote(c.function.name))")
-            }
-            _ = function
-            for arg in c.args {
-                if case .matrixSelector = arg.unwrappingParens { continue }
-                throw .notImplemented("function \(goQuote(c.function.name)) on \(arg.type.documentedName) argument")
-            }
-        case .binary(let b):
-            if b.op.isSetOperator { throw .notImplemented("set operator \(goQuote(b.op.rawValue))") }
-            if let m = b.matching, m.cardinality != .oneToOne {
-                throw .notImplemented("group_left/group_right vector matching")
-            }
-            try checkSupported(b.lhs)
-            try checkSupported(b.rhs)
-        }
     }
 }
 

@@ -17,20 +17,34 @@ struct Evaluator {
     let start: Int64
     let end: Int64
     let interval: Int64
-    private let deadline: UInt64
+    /// The outermost query's start and end: what `@ start()` and `@ end()` mean, also
+    /// inside subqueries.
+    let queryStart: Int64
+    let queryEnd: Int64
+    let deadline: UInt64
     /// Samples currently held, as Prometheus counts them for `maxSamples`.
     var currentSamples = 0
+    /// Samples read and the most held at once, for `stats=all`.
+    var stats = QueryStats()
 
     init(storage: any PromQLStorage, options: EngineOptions, start: Int64, end: Int64, interval: Int64) {
+        let (seconds, attoseconds) = options.timeout.components
+        let nanos = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let budget = nanos.overflow || seconds < 0 ? UInt64.max / 2 : UInt64(nanos.partialValue) + UInt64(max(0, attoseconds / 1_000_000_000))
+        self.init(storage: storage, options: options, start: start, end: end, interval: interval,
+                  queryStart: start, queryEnd: end, deadline: monotonicNanos() &+ budget)
+    }
+
+    init(storage: any PromQLStorage, options: EngineOptions, start: Int64, end: Int64, interval: Int64,
+         queryStart: Int64, queryEnd: Int64, deadline: UInt64) {
         self.storage = storage
         self.options = options
         self.start = start
         self.end = end
         self.interval = interval
-        let (seconds, attoseconds) = options.timeout.components
-        let nanos = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let budget = nanos.overflow || seconds < 0 ? UInt64.max / 2 : UInt64(nanos.partialValue) + UInt64(max(0, attoseconds / 1_000_000_000))
-        deadline = monotonicNanos() &+ budget
+        self.queryStart = queryStart
+        self.queryEnd = queryEnd
+        self.deadline = deadline
     }
 
     var stepCount: Int { Int((end - start) / interval) + 1 }
@@ -45,6 +59,7 @@ struct Evaluator {
     mutating func take(_ n: Int) throws(PromQLError) {
         if currentSamples + n > options.maxSamples { throw .tooManySamples }
         currentSamples += n
+        if currentSamples > stats.peakSamples { stats.peakSamples = currentSamples }
     }
 
     mutating func evaluate(_ expr: Expr) throws(PromQLError) -> EvalValue {
@@ -75,9 +90,9 @@ struct Evaluator {
         case .aggregate(let a):
             return .matrix(try evaluateAggregation(a))
         case .call(let c):
-            return .matrix(try evaluateRangeFunction(c))
-        case .subquery:
-            throw .notImplemented("subquery")
+            return .matrix(try evaluateCall(c))
+        case .subquery(let s):
+            return .matrix(try evaluateSubquery(s))
         }
     }
 
@@ -85,50 +100,69 @@ struct Evaluator {
 
     /// The evaluation time a selector reads at for step time `ts`: `@` pins it, then the
     /// offset shifts it back.
-    func referenceTime(_ selector: VectorSelector, at ts: Int64) -> Int64 {
+    func referenceTime(at modifier: AtModifier?, offset: Int64, step ts: Int64) -> Int64 {
         let base: Int64
-        switch selector.at {
+        switch modifier {
         case nil: base = ts
         case .timestamp(let t): base = t
-        case .start: base = start
-        case .end: base = end
+        case .start: base = queryStart
+        case .end: base = queryEnd
         }
-        return base - selector.offset
+        return base - offset
     }
 
-    func select(_ selector: VectorSelector, mint: Int64, maxt: Int64) throws(PromQLError) -> [SeriesData] {
+    func referenceTime(_ selector: VectorSelector, at ts: Int64) -> Int64 {
+        referenceTime(at: selector.at, offset: selector.offset, step: ts)
+    }
+
+    /// The series of `selector` with samples in [mint, maxt], refusing a selection that
+    /// alone would exceed the sample budget before it is all in memory.
+    mutating func select(_ selector: VectorSelector, mint: Int64, maxt: Int64) throws(PromQLError) -> [SeriesData] {
+        let data: [SeriesData]
         do {
-            return try storage.select(selector.matchers, mint: mint, maxt: maxt)
+            data = try storage.select(selector.matchers, mint: mint, maxt: maxt, sampleLimit: options.maxSamples)
+        } catch let error as PromQLSampleLimitExceeded {
+            _ = error
+            throw .tooManySamples
         } catch {
             throw PromQLError(.execution, "expanding series: \(error)", cause: error)
         }
+        return data
     }
 
     /// For each step, the latest sample at or before the reference time and no older than
-    /// the lookback delta; a stale marker there means the series has no value.
-    mutating func evaluateVectorSelector(_ v: VectorSelector) throws(PromQLError) -> [SeriesData] {
+    /// the lookback delta; a stale marker there means the series has no value. With
+    /// `sampleTimes`, the value is the sample's own timestamp in seconds (`timestamp()`).
+    mutating func evaluateVectorSelector(_ v: VectorSelector, sampleTimes: Bool = false) throws(PromQLError) -> [SeriesData] {
         let first = referenceTime(v, at: start), last = referenceTime(v, at: end)
         let data = try select(v, mint: min(first, last) - options.lookbackDelta, maxt: max(first, last))
         var result: [SeriesData] = []
         result.reserveCapacity(data.count)
+        let steps = stepCount
         for series in data {
+            try checkDeadline()
             var out = SeriesData(labels: series.labels)
+            out.timestamps.reserveCapacity(steps)
+            out.values.reserveCapacity(steps)
             var cursor = 0
             var ts = start
+            let timestamps = series.timestamps, values = series.values
             while ts <= end {
                 let ref = referenceTime(v, at: ts)
                 // Reference times only move forward with ts, so the cursor never goes back.
-                while cursor < series.count && series.timestamps[cursor] <= ref { cursor += 1 }
+                while cursor < timestamps.count && timestamps[cursor] <= ref { cursor += 1 }
                 if cursor > 0 {
-                    let t = series.timestamps[cursor - 1], value = series.values[cursor - 1]
+                    let t = timestamps[cursor - 1], value = values[cursor - 1]
                     if t >= ref - options.lookbackDelta && !StaleMarker.isStale(value) {
-                        try take(1)
                         out.timestamps.append(ts)
-                        out.values.append(value)
+                        out.values.append(sampleTimes ? Double(t) / 1000 : value)
                     }
                 }
                 ts += interval
             }
+            // Counted per series, so an oversized selection stops after one series' worth.
+            try take(out.count)
+            stats.totalSamples += out.count
             if out.count > 0 { result.append(out) }
         }
         return result
@@ -144,6 +178,7 @@ struct Evaluator {
             try checkDeadline()
             let window = Evaluator.window(of: series, from: mint, through: maxt)
             try take(window.timestamps.count)
+            stats.totalSamples += window.timestamps.count
             if !window.timestamps.isEmpty {
                 result.append(SeriesData(labels: series.labels, timestamps: window.timestamps, values: window.values))
             }
@@ -173,43 +208,57 @@ struct Evaluator {
 
     // MARK: - Step-wise evaluation
 
+    /// The input vectors of one step, and for each sample the index of its series in the
+    /// input's matrix (so per-series work such as grouping can be done once up front).
+    struct StepInput {
+        var vectors: [[VectorSample]]
+        var seriesIndex: [[Int]]
+
+        subscript(i: Int) -> [VectorSample] { vectors[i] }
+    }
+
     /// Evaluates `inputs` over all steps, then calls `step` with the input vectors of each
     /// step timestamp and collects its output vectors into series (Prometheus' `rangeEval`).
     /// A nil input stands for an argument that is not evaluated per step (a string).
+    /// `prepare` sees the evaluated input matrices once, before the first step.
     mutating func rangeEval(_ inputs: [Expr?],
-                            step: (_ vectors: [[VectorSample]], _ ts: Int64) throws(PromQLError) -> [VectorSample])
+                            prepare: (_ matrices: [[SeriesData]]) throws(PromQLError) -> Void = { _ in },
+                            step: (_ input: StepInput, _ ts: Int64) throws(PromQLError) -> [VectorSample])
         throws(PromQLError) -> [SeriesData]
     {
         let originalSamples = currentSamples
         var matrices: [[SeriesData]] = []
         for input in inputs {
-            if let input, case .matrix(let m) = try evaluate(input) {
+            if let input, input.type != .string, case .matrix(let m) = try evaluate(input) {
                 matrices.append(m)
             } else {
                 matrices.append([])
             }
         }
+        try prepare(matrices)
         var cursors = matrices.map { [Int](repeating: 0, count: $0.count) }
         var tempSamples = currentSamples
-        var order: [Labels] = []
-        var collected: [Labels: SeriesData] = [:]
+        var collected: [Labels: Int] = [:]
+        var result: [SeriesData] = []
+        var input = StepInput(vectors: matrices.map { _ in [] }, seriesIndex: matrices.map { _ in [] })
         var ts = start
         while ts <= end {
             try checkDeadline()
             currentSamples = tempSamples
-            var vectors: [[VectorSample]] = []
             for (i, matrix) in matrices.enumerated() {
-                var vector: [VectorSample] = []
-                for (si, series) in matrix.enumerated() {
+                input.vectors[i].removeAll(keepingCapacity: true)
+                input.seriesIndex[i].removeAll(keepingCapacity: true)
+                for si in matrix.indices {
                     let c = cursors[i][si]
-                    if c < series.count && series.timestamps[c] == ts {
-                        vector.append(VectorSample(labels: series.labels, timestamp: ts, value: series.values[c]))
+                    if c < matrix[si].count && matrix[si].timestamps[c] == ts {
+                        input.vectors[i].append(VectorSample(labels: matrix[si].labels, timestamp: ts, value: matrix[si].values[c]))
+                        input.seriesIndex[i].append(si)
                         cursors[i][si] = c + 1
                     }
                 }
-                vectors.append(vector)
+                try take(input.vectors[i].count)
             }
-            let output = try step(vectors, ts)
+            let output = try step(input, ts)
             try Evaluator.checkUniqueLabels(output.map(\.labels))
             try take(output.count)
             tempSamples += output.count
@@ -218,16 +267,16 @@ struct Evaluator {
                 return output.map { SeriesData(labels: $0.labels, timestamps: [ts], values: [$0.value]) }
             }
             for sample in output {
-                if collected[sample.labels] == nil {
-                    order.append(sample.labels)
-                    collected[sample.labels] = SeriesData(labels: sample.labels)
+                if let index = collected[sample.labels] {
+                    result[index].timestamps.append(ts)
+                    result[index].values.append(sample.value)
+                } else {
+                    collected[sample.labels] = result.count
+                    result.append(SeriesData(labels: sample.labels, timestamps: [ts], values: [sample.value]))
                 }
-                collected[sample.labels]!.timestamps.append(ts)
-                collected[sample.labels]!.values.append(sample.value)
             }
             ts += interval
         }
-        let result = order.map { collected[$0]! }
         currentSamples = originalSamples + result.reduce(0) { $0 + $1.count }
         return result
     }
@@ -235,6 +284,7 @@ struct Evaluator {
     static func checkUniqueLabels(_ labels: [Labels]) throws(PromQLError) {
         guard labels.count > 1 else { return }
         var seen = Set<Labels>()
+        seen.reserveCapacity(labels.count)
         for l in labels where !seen.insert(l).inserted {
             throw PromQLError(.execution, "vector cannot contain metrics with the same labelset")
         }
