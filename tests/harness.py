@@ -214,6 +214,10 @@ class PetrelServer(ServerProcess):
             cmd += ["--fsync", self.fsync]
         if self.max_body_bytes is not None:
             cmd += ["--max-body-bytes", str(self.max_body_bytes)]
+        if "--kafka-addr" not in self.extra_args:
+            # Several servers run side by side in the suite; the broker's fixed default
+            # port would clash. Tests of the broker pass their own free port.
+            cmd += ["--kafka-addr", "off"]
         return cmd + self.extra_args
 
 

@@ -350,3 +350,23 @@ def test_random_bodies_for_every_api_and_version_never_take_the_broker_down(brok
                         pass
     assert _api_versions_ok(broker.kafka_port)
     assert broker.proc.poll() is None
+
+
+def test_a_taken_kafka_port_stops_start_up_with_what_to_do(tmp_path):
+    """A Kafka port already in use is a start-up error naming the flag, as a taken
+    HTTP port is, never a Petrel that runs without its broker."""
+    from harness import free_port
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    taken = holder.getsockname()[1]
+    try:
+        proc = subprocess.run(
+            [os.environ["PETREL_BIN"], "serve", "--data-dir", str(tmp_path / "data"),
+             "--http-addr", f"127.0.0.1:{free_port()}", "--kafka-addr", f"127.0.0.1:{taken}"],
+            capture_output=True, timeout=60)
+    finally:
+        holder.close()
+    assert proc.returncode != 0
+    err = proc.stderr.decode(errors="replace")
+    assert f"127.0.0.1:{taken}" in err and "--kafka-addr" in err, err[-2000:]

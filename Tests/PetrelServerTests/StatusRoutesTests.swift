@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    @Test("stats=all adds query timings; a timeout parameter shorter than the server's applies")
+    @Test("stats=all adds query timings and sample counts; a timeout parameter shorter than the server's applies")
     func statsAndTimeout() async throws {
         let server = TestServer()
         defer { server.cleanUp() }
@@ -77,6 +77,7 @@ import Testing
             let (_, body) = try await get(client, "/api/v1/query?query=1%2B1&time=\(T0)&stats=all")
             let stats = (body["data"] as? [String: Any])?["stats"] as? [String: Any]
             #expect((stats?["timings"] as? [String: Any])?["evalTotalTime"] != nil)
+            #expect((stats?["samples"] as? [String: Any])?["totalQueryableSamples"] as? Int == 0)
             #expect(((body["data"] as? [String: Any])?["result"] as? [Any])?.count == 2)
             let (status, bad) = try await get(client, "/api/v1/query?query=1&timeout=soon")
             #expect(status == .badRequest)

@@ -63,6 +63,17 @@ public enum PetrelServer {
             "http": "\(config.httpAddress)", "fsync": "\(config.fsync)",
         ])
         let components = try PetrelComponents(config: config, logger: logger)
+        if let broker = components.kafkaBroker, let address = config.kafkaAddress {
+            // Bind before serving anything: a taken Kafka port is a start-up error, like
+            // a taken HTTP port, not a broker that silently is not there.
+            do {
+                _ = try await broker.bind()
+            } catch {
+                try? components.topics.close()
+                throw ConfigError(file: "flags", key: "kafka_addr",
+                                  message: "cannot listen on \(address) for Kafka clients (\(error)); choose another address with --kafka-addr HOST:PORT or turn the broker off with --kafka-addr off")
+            }
+        }
         let app = buildApplication(components) { port in
             logger.info("listening", metadata: ["http": "\(config.httpAddress.host):\(port)"])
         }

@@ -62,8 +62,9 @@ extension PetrelComponents {
 
 /// Runs the embedded Kafka broker beside the HTTP server: it starts after the
 /// topic store and stops (listener closed, connections ended) before the
-/// store closes. A port that cannot be bound is logged, not fatal, so the
-/// rest of Petrel keeps serving.
+/// store closes. The port is bound before start-up completes (`PetrelServer.run`),
+/// so a taken port stops Petrel with an error; a failure while serving is logged
+/// and the rest of Petrel keeps serving.
 struct KafkaBrokerService: Service {
     let broker: KafkaBroker
     let logger: Logger

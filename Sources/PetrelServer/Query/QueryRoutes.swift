@@ -71,8 +71,8 @@ struct QueryRoutes {
         let now = SystemTimeSource().nowMillis()
         let t = try PrometheusAPI.time(params["time"], name: "time", default: now)
         let engine = try engine(params)
-        return try await execute("instant", params) { storage in
-            try engine.instantQuery(q, at: t, storage: storage)
+        return try await execute("instant", params) { storage, stats in
+            try engine.instantQuery(q, at: t, storage: storage, stats: &stats)
         }
     }
 
@@ -91,8 +91,8 @@ struct QueryRoutes {
             throw PrometheusAPI.Failure(kind: .badData, message: "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let engine = try engine(params)
-        return try await execute("range", params) { storage in
-            try engine.rangeQuery(q, start: startMs, end: endMs, step: step, storage: storage)
+        return try await execute("range", params) { storage, stats in
+            try engine.rangeQuery(q, start: startMs, end: endMs, step: step, storage: storage, stats: &stats)
         }
     }
 
@@ -115,14 +115,15 @@ struct QueryRoutes {
 
     /// Runs one evaluation on the query threads and renders it, with `stats` when asked.
     func execute(_ kind: String, _ params: FormParameters,
-                 _ evaluate: @escaping @Sendable (TSDBQueryStorage) throws -> QueryResult) async throws -> Response {
+                 _ evaluate: @escaping @Sendable (TSDBQueryStorage, inout QueryStats) throws -> QueryResult) async throws -> Response {
         let storage = self.storage
         let queued = monotonicNanos()
         defer { Self.queryDuration(kind).recordNanoseconds(Int64(monotonicNanos() - queued)) }
-        let (result, started, finished) = try await runner.run {
+        let (result, samples, started, finished) = try await runner.run {
             let started = monotonicNanos()
-            let result = try evaluate(storage)
-            return (result, started, monotonicNanos())
+            var samples = QueryStats()
+            let result = try evaluate(storage, &samples)
+            return (result, samples, started, monotonicNanos())
         }
         let wantsStats = !(params["stats"] ?? "").isEmpty
         return PrometheusAPI.success { json in
@@ -130,7 +131,7 @@ struct QueryRoutes {
             var data = result.prometheusJSON
             data.removeLast() // the closing brace of the data object; stats go inside it
             json.raw(data)
-            let timings = QueryTimings(queuedNanos: started - queued, evalNanos: finished - started)
+            let timings = QueryTimings(queuedNanos: started - queued, evalNanos: finished - started, samples: samples)
             json.raw(",\"stats\":")
             timings.write(into: &json)
             json.raw("}")

@@ -39,7 +39,7 @@ struct StatusRoutes {
     /// The query printed the way Prometheus' `Pretty` prints it (split when longer than 100 bytes).
     func formatQuery(_ params: FormParameters) throws -> Response {
         let expr = try parsed(params["query"] ?? "")
-        return PrometheusAPI.success { $0.string(PromQLPretty.format(expr)) }
+        return PrometheusAPI.success { $0.string(expr.prettified) }
     }
 
     /// Validates like Prometheus; Petrel stores no exemplars, so the answer is `[]` (or `null`
