@@ -48,6 +48,20 @@ struct XORChunkTests {
         #expect(chunk.count == ts.count)
     }
 
+    @Test("decoding a time window returns exactly the samples inside it", arguments: 0..<50)
+    func xorWindow(seed: Int) throws {
+        let (ts, vs) = Self.randomSamples(count: 2 + seed % 250, seed: UInt64(seed) &+ 991)
+        var chunk = XORChunk()
+        for (t, v) in zip(ts, vs) { chunk.append(t, v) }
+        let a = ts[seed % ts.count], b = ts[(seed * 7 + 1) % ts.count]
+        let (mint, maxt) = (min(a, b), max(a, b))
+        var outT: [Int64] = [], outV: [Double] = []
+        try XORChunk.decode(chunk.bytes, into: &outT, &outV, mint: mint, maxt: maxt)
+        let expected = zip(ts, vs).filter { $0.0 >= mint && $0.0 <= maxt }
+        #expect(outT == expected.map(\.0))
+        #expect(Self.sameBits(outV, expected.map(\.1)))
+    }
+
     @Test("block chunks round-trip random samples with either encoding", arguments: 0..<100)
     func blockRoundTrip(seed: Int) throws {
         let (ts, vs) = Self.randomSamples(count: 1 + seed % 200, seed: UInt64(seed) &+ 77)

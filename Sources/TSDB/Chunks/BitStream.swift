@@ -79,24 +79,32 @@ struct BitReader {
         return bit
     }
 
+    /// Reads `count` (0...64) bits as the low bits of the result. Loads a whole
+    /// 64-bit window at once (the hot path of chunk decoding) instead of looping
+    /// over bytes.
     @inline(__always)
     mutating func readBits(_ count: Int) -> UInt64? {
-        var result: UInt64 = 0
-        var remaining = count
-        while remaining > 0 {
-            guard byteIndex < bytes.count else { return nil }
-            let available = 8 - bitIndex
-            let take = min(available, remaining)
-            let byte = UInt64(bytes[byteIndex])
-            let part = (byte >> UInt64(available - take)) & ((1 << UInt64(take)) - 1)
-            result = (result << UInt64(take)) | part
-            bitIndex += take
-            remaining -= take
-            if bitIndex == 8 {
-                bitIndex = 0
-                byteIndex += 1
+        guard count > 0 else { return 0 }
+        let position = byteIndex &* 8 &+ bitIndex
+        guard count <= 64, position &+ count <= bytes.count &* 8 else { return nil }
+        let result: UInt64 = bytes.withUnsafeBufferPointer { buffer in
+            let start = byteIndex
+            var window: UInt64 = 0
+            if buffer.count - start >= 8 {
+                window = UnsafeRawPointer(buffer.baseAddress! + start).loadUnaligned(as: UInt64.self).bigEndian
+            } else {
+                for k in 0..<(buffer.count - start) { window |= UInt64(buffer[start + k]) << UInt64(56 - 8 * k) }
             }
+            var bits = window << UInt64(bitIndex)
+            if bitIndex + count > 64 {
+                // The 9th byte holds the last bits of a read that straddles the window.
+                bits |= UInt64(buffer[start + 8]) >> UInt64(8 - bitIndex)
+            }
+            return bits >> UInt64(64 - count)
         }
+        let next = position &+ count
+        byteIndex = next >> 3
+        bitIndex = next & 7
         return result
     }
 

@@ -119,15 +119,20 @@ struct XORChunk: Sendable {
         return Int64(bitPattern: raw << shift) >> Int64(shift)  // sign-extend
     }
 
-    /// Decodes a chunk's samples, appending them to `timestamps` and `values`.
-    static func decode(_ bytes: [UInt8], into timestamps: inout [Int64], _ values: inout [Double]) throws {
+    /// Decodes a chunk's samples within [mint, maxt], appending them to `timestamps` and
+    /// `values`; decoding stops at the first sample past `maxt`.
+    static func decode(_ bytes: [UInt8], into timestamps: inout [Int64], _ values: inout [Double],
+                       mint: Int64 = .min, maxt: Int64 = .max) throws {
         func corrupt(_ what: String) -> TSDBError { TSDBError(.corrupt, "XOR chunk: \(what)") }
         var reader = BitReader(bytes)
         guard let count = reader.readBits(16) else { throw corrupt("missing header") }
         guard count > 0 else { return }
         guard var t = reader.readVarint(), var bits = reader.readBits(64) else { throw corrupt("truncated first sample") }
-        timestamps.append(t)
-        values.append(Double(bitPattern: bits))
+        if t > maxt { return }
+        if t >= mint {
+            timestamps.append(t)
+            values.append(Double(bitPattern: bits))
+        }
         var delta: Int64 = 0
         var leading = 0, trailing = 0
         for i in 1..<Int(count) {
@@ -158,8 +163,11 @@ struct XORChunk: Sendable {
                 }
                 bits ^= xor << UInt64(trailing)
             }
-            timestamps.append(t)
-            values.append(Double(bitPattern: bits))
+            if t > maxt { return }
+            if t >= mint {
+                timestamps.append(t)
+                values.append(Double(bitPattern: bits))
+            }
         }
     }
 }

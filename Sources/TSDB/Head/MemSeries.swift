@@ -141,8 +141,10 @@ struct SeriesSnapshot {
     /// Decoded samples within [mint, maxt].
     func samples(mint: Int64, maxt: Int64) throws -> (timestamps: [Int64], values: [Double]) {
         var ts: [Int64] = [], vs: [Double] = []
-        for chunk in chunks { try XORChunk.decode(chunk, into: &ts, &vs) }
-        let inRange = SampleMerge.clip((ts, vs), mint: mint, maxt: maxt)
+        ts.reserveCapacity(estimatedSamples)
+        vs.reserveCapacity(estimatedSamples)
+        for chunk in chunks { try XORChunk.decode(chunk, into: &ts, &vs, mint: mint, maxt: maxt) }
+        let inRange = (timestamps: ts, values: vs)
         if oooTimes.isEmpty { return inRange }
         return SampleMerge.merge(inRange, (oooTimes, oooValues))
     }
