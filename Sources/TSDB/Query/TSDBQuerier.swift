@@ -53,11 +53,22 @@ public struct TSDBQuerier: Sendable {
             try spend(snapshot.estimatedSamples)
             snapshots.append((series.labels, snapshot))
         }
+        // Head series are unique by labels: they go straight into the answer, merged only
+        // with the blocks' samples of the same series (no dictionary per head series).
+        var out: [SeriesData] = []
+        out.reserveCapacity(snapshots.count + merged.count)
         for (labels, snapshot) in snapshots {
-            let columns = try snapshot.samples(mint: mint, maxt: maxt)
+            var columns = try snapshot.samples(mint: mint, maxt: maxt)
+            if !merged.isEmpty, let prior = merged.removeValue(forKey: labels) {
+                columns = SampleMerge.merge(prior, columns)
+            }
             guard !columns.timestamps.isEmpty else { continue }
-            merged[labels] = SampleMerge.merge(merged[labels] ?? ([], []), columns)
+            out.append(SeriesData(labels: labels, timestamps: columns.timestamps, values: columns.values))
         }
+        for (labels, columns) in merged {
+            out.append(SeriesData(labels: labels, timestamps: columns.timestamps, values: columns.values))
+        }
+        var index: [Labels: Int]? = nil
         for buffer in backfill {
             let matching = buffer.matching(matchers)
             var clipped: [(Labels, SampleMerge.Columns)] = []
@@ -67,15 +78,25 @@ public struct TSDBQuerier: Sendable {
                 clipped.append((labels, columns))
             }
             for (labels, columns) in clipped where !columns.timestamps.isEmpty {
-                merged[labels] = SampleMerge.merge(merged[labels] ?? ([], []), columns)
+                if index == nil {
+                    index = Dictionary(uniqueKeysWithValues: out.enumerated().map { ($0.element.labels, $0.offset) })
+                }
+                if let i = index![labels] {
+                    let both = SampleMerge.merge((out[i].timestamps, out[i].values), columns)
+                    out[i].timestamps = both.timestamps
+                    out[i].values = both.values
+                } else {
+                    index![labels] = out.count
+                    out.append(SeriesData(labels: labels, timestamps: columns.timestamps, values: columns.values))
+                }
             }
         }
-        return merged.map { SeriesData(labels: $0.key, timestamps: $0.value.timestamps, values: $0.value.values) }
-            .sorted { $0.labels < $1.labels }
+        // Sort positions, not the series themselves: moving a SeriesData retains and
+        // releases its three arrays.
+        let order = out.indices.sorted { out[$0].labels < out[$1].labels }
+        return order.map { out[$0] }
     }
 
-    /// An upper bound of the samples `select(matchers)` would read, from chunk
-    /// sample counts alone (nothing is decoded): lets a caller refuse a query early.
     public func estimatedSamples(_ matchers: [LabelMatcher]) -> Int {
         guard mint <= maxt else { return 0 }
         var total = 0
