@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import struct
 import time
+import uuid
 from typing import Optional
 
 from harness import free_port
@@ -76,3 +77,17 @@ def closed_by_peer(sock: socket.socket, timeout: float = 5.0) -> bool:
         return True
     except socket.timeout:
         return False
+
+
+def unique(prefix: str) -> str:
+    """A topic or group name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def create_topic(bootstrap: str, name: str, partitions: int = 3, config: Optional[dict] = None) -> None:
+    """Creates a topic through confluent-kafka's AdminClient and waits for the answer."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    futures = admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1, config=config or {})],
+                                  operation_timeout=10)
+    futures[name].result(timeout=15)

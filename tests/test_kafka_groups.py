@@ -12,15 +12,13 @@ import asyncio
 import struct
 import threading
 import time
-import uuid
 
 import pytest
 import requests
 
-from kafka_harness import read_frame, request_frame, start_kafka_petrel
+from kafka_harness import create_topic, read_frame, request_frame, start_kafka_petrel, unique
 
 from confluent_kafka import Consumer, Producer  # noqa: E402
-from confluent_kafka.admin import AdminClient, NewTopic  # noqa: E402
 import kafka  # noqa: E402  (kafka-python)
 import aiokafka  # noqa: E402
 
@@ -33,16 +31,6 @@ BATCH = 30
 @pytest.fixture(scope="module")
 def broker(petrel_factory):
     return start_kafka_petrel(petrel_factory, fsync="interval")
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def create_topic(bootstrap: str, name: str, partitions: int = PARTITIONS) -> None:
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    futures = admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)], operation_timeout=10)
-    futures[name].result(timeout=15)
 
 
 def produce(bootstrap: str, topic: str, values: list[str], extra: dict | None = None) -> None:

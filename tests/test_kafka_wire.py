@@ -10,14 +10,13 @@ import socket
 import struct
 import subprocess
 import time
-import uuid
 
 import pytest
 
-from kafka_harness import closed_by_peer, read_frame, request_frame, start_kafka_petrel
+from kafka_harness import closed_by_peer, create_topic, read_frame, request_frame, start_kafka_petrel, unique
 
 from confluent_kafka import Consumer, Producer, TopicPartition  # noqa: E402
-from confluent_kafka.admin import AdminClient, NewTopic  # noqa: E402
+from confluent_kafka.admin import AdminClient  # noqa: E402
 import kafka  # noqa: E402  (kafka-python)
 import aiokafka  # noqa: E402
 
@@ -32,21 +31,10 @@ def broker(petrel_factory):
     return start_kafka_petrel(petrel_factory, fsync="interval")
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
 def kcat(*args: str, stdin: bytes | None = None, timeout: float = 30) -> bytes:
     proc = subprocess.run(["kcat", *args], input=stdin, capture_output=True, timeout=timeout)
     assert proc.returncode == 0, f"kcat {args} failed: {proc.stderr.decode(errors='replace')}"
     return proc.stdout
-
-
-def create_topic(bootstrap: str, name: str, partitions: int = PARTITIONS, config: dict | None = None) -> None:
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    futures = admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1, config=config or {})],
-                                  operation_timeout=10)
-    futures[name].result(timeout=15)
 
 
 def produce_keyed(bootstrap: str, topic: str, n: int, extra: dict | None = None) -> dict[int, list[tuple]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 
 import pytest
 
@@ -14,7 +13,7 @@ import kafka
 from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient, ConfigResource, NewPartitions, NewTopic
 
-from kafka_harness import start_kafka_petrel
+from kafka_harness import start_kafka_petrel, unique
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -22,10 +21,6 @@ pytestmark = pytest.mark.timeout(300)
 @pytest.fixture(scope="module")
 def broker(petrel_factory):
     return start_kafka_petrel(petrel_factory, fsync="interval")
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def produce(bootstrap: str, topic: str, n: int, partitions: int) -> None:

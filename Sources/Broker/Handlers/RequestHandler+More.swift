@@ -107,7 +107,7 @@ extension RequestHandler {
                 }
             } catch {
                 result.errorCode = kafkaError(error).rawValue
-                result.errorMessage = (error as? LogStorageError)?.message ?? "\(error)"
+                result.errorMessage = kafkaErrorMessage(error)
             }
             response.results.append(result)
         }
@@ -135,7 +135,7 @@ extension RequestHandler {
                 if !request.validateOnly { try topics.alterConfig(resource.resourceName, settings) }
             } catch {
                 result.errorCode = kafkaError(error).rawValue
-                result.errorMessage = (error as? LogStorageError)?.message ?? "\(error)"
+                result.errorMessage = kafkaErrorMessage(error)
             }
             response.responses.append(result)
         }

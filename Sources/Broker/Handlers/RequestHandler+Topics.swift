@@ -68,7 +68,7 @@ extension RequestHandler {
                 result.topicId = topicId(name)
             } catch {
                 result.errorCode = kafkaError(error).rawValue
-                result.errorMessage = (error as? LogStorageError)?.message ?? "\(error)"
+                result.errorMessage = kafkaErrorMessage(error)
             }
             response.responses.append(result)
         }

@@ -158,3 +158,9 @@ func kafkaError(_ error: any Error) -> KafkaErrorCode {
     case .invalidProducerEpoch: return .invalidProducerEpoch
     }
 }
+
+/// The text an admin response carries beside `kafkaError(error)`: the storage's own
+/// message when it has one.
+func kafkaErrorMessage(_ error: any Error) -> String {
+    (error as? LogStorageError)?.message ?? "\(error)"
+}

@@ -54,14 +54,14 @@ final class LiveStreams: Sendable {
             }
             intervalMs = ms
         }
-        // Parse errors are the client's to fix: answer them now rather than as a stream of errors.
-        let storage = TSDBQueryStorage(tsdb: components.tsdb)
+        // Parse errors are the client's to fix: answer them now rather than as a stream of
+        // errors. Parsing is enough; the stream evaluates the queries itself.
         for query in queries {
             do {
-                _ = try components.engine.instantQuery(query, at: SystemTimeSource().nowMillis(), storage: storage)
-            } catch let error as PromQLError where error.kind == .badData {
+                _ = try Parser.parse(query)
+            } catch {
                 throw WebError.badData("live: query \"\(query)\": \(error.message)")
-            } catch {}
+            }
         }
         let taken = active.add(1, ordering: .relaxed).newValue
         let slot = Slot(self)
@@ -69,6 +69,7 @@ final class LiveStreams: Sendable {
             throw WebError(.serviceUnavailable, "unavailable", "live: too many live streams (at most \(Self.maxStreams)); close some panels or tabs")
         }
         let engine = components.engine
+        let storage = TSDBQueryStorage(tsdb: components.tsdb)
         let interval = Duration.milliseconds(intervalMs)
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache",
                                    HTTPField.Name("X-Accel-Buffering")!: "no"]
