@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers follow ARCHITECTURE.md: imports flow downward only.
-// 0 PetrelCore · 1 Codecs, KafkaProtocol, KafkaClient · 2 LogStorage, TSDB, PromQL · 3 Broker · 4 PetrelServer · 5 petrel
+// 0 PetrelCore · 1 Codecs, KafkaProtocol, KafkaClient · 2 LogStorage, TSDB, PromQL · 3 Broker, Pipeline · 4 PetrelServer · 5 petrel
 let package = Package(
     name: "Petrel",
     platforms: [.macOS(.v15)],
@@ -35,7 +35,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "Codecs", dependencies: ["PetrelCore"]),
+        .target(name: "Codecs", dependencies: ["PetrelCore", "CCompression"]),
         .target(name: "LogStorage", dependencies: [
             "PetrelCore",
             .product(name: "Logging", package: "swift-log"),
@@ -59,8 +59,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
+        .target(name: "Pipeline", dependencies: [
+            "PetrelCore", "Codecs", "LogStorage", "KafkaClient",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
         .target(name: "PetrelServer", dependencies: [
-            "PetrelCore", "Codecs", "LogStorage", "TSDB", "PromQL", "KafkaProtocol", "Broker",
+            "PetrelCore", "Codecs", "LogStorage", "TSDB", "PromQL", "KafkaProtocol", "Broker", "Pipeline",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +91,7 @@ let package = Package(
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"]),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"]),
         .testTarget(name: "BrokerTests", dependencies: ["Broker", "KafkaProtocol", "LogStorage"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Codecs", "LogStorage", "PetrelCore"]),
         .testTarget(name: "PetrelServerTests", dependencies: [
             "PetrelServer",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import Testing
+import PetrelCore
 @testable import PetrelServer
 
 @Suite struct ConfigTests {

@@ -8,6 +8,7 @@ import LogStorage
 import Broker
 import TSDB
 import PromQL
+import Pipeline
 
 /// The running parts of one Petrel process, built once by the composition root
 /// and handed to the routes and services that need them.
@@ -22,6 +23,8 @@ public final class PetrelComponents: Sendable {
     public let ingestor: MetricsIngestor
     public let readiness: Readiness
     public let logger: Logger
+    /// Runs the configured pipeline graph of sources and sinks.
+    public let pipeline: PipelineRuntime
     /// The embedded Kafka broker; nil when `kafka_addr` is off.
     public let kafkaBroker: KafkaBroker?
     let maintenanceRunning = Mutex(false)
@@ -60,6 +63,11 @@ public final class PetrelComponents: Sendable {
             timeout: .milliseconds(config.queryTimeoutMs)))
         ingestor = MetricsIngestor(topic: metricsTopic, config: config, timeSource: timeSource)
         readiness = Readiness()
+        var reserved = [ListenAddress(.tcp, host: config.httpAddress.host, port: config.httpAddress.port)]
+        if let kafka = config.kafkaAddress { reserved.append(ListenAddress(.tcp, host: kafka.host, port: kafka.port)) }
+        pipeline = PipelineRuntime(topics: topics, environment: PipelineEnvironment(
+            dataDir: config.dataDir, metricsTopic: config.metricsTopic, httpAddress: config.httpAddress.description,
+            reservedListens: reserved), logger: logger, timeSource: timeSource)
         if let address = config.kafkaAddress {
             let kafka = config.kafka
             kafkaBroker = try KafkaBroker(config: BrokerConfig(

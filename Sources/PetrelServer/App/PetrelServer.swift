@@ -4,6 +4,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import Synchronization
+import PetrelCore
 
 /// The composition root: builds every component from the configuration, wires
 /// routes and services, and runs them until SIGINT/SIGTERM. Services start in
@@ -43,6 +44,7 @@ public enum PetrelServer {
             TopicStoreService(topics: components.topics, logger: components.logger),
             TSDBMaintenanceService(components: components),
             TSDBIngestService(components: components),
+            PipelineService(components: components),
         ]
         if let broker = components.kafkaBroker {
             services.append(KafkaBrokerService(broker: broker, logger: components.logger))

@@ -4,6 +4,7 @@ import ServiceLifecycle
 import LogStorage
 import TSDB
 import NIOPosix
+import Pipeline
 
 /// Runs the topic log's background work (group-commit fsyncs, retention) and
 /// closes it last on shutdown, after every producer and consumer has stopped.
@@ -82,5 +83,20 @@ struct KafkaBrokerService: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(100 * 365 * 86_400)) }
         }
         logger.info("kafka broker stopped")
+    }
+}
+
+/// Runs the pipeline graph from the start of the topic log until shutdown;
+/// its components stop before the topic log closes.
+struct PipelineService: Service {
+    let components: PetrelComponents
+
+    func run() async throws {
+        if let config = components.config.pipeline {
+            await components.pipeline.apply(config)
+        }
+        try? await gracefulShutdown()
+        await components.pipeline.stop()
+        components.logger.info("pipeline stopped")
     }
 }

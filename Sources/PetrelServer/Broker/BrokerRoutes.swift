@@ -1,3 +1,4 @@
+import PetrelCore
 import Broker
 import Hummingbird
 import LogStorage

@@ -2,6 +2,7 @@ import Logging
 import PetrelCore
 import LogStorage
 import Yams
+import Pipeline
 
 extension ServerConfig {
     /// Reads `petrel.yaml` over the defaults. Unknown keys and bad values are
@@ -17,7 +18,7 @@ extension ServerConfig {
         guard let map = root as? [String: Any] else {
             throw ConfigError(file: file, key: "(document)", message: "expected a mapping at the top level")
         }
-        var reader = YAMLSection(file: file, path: "", map: map)
+        var reader = ConfigSection(file: file, path: "", map: map)
         if let v = try reader.string("data_dir") { dataDir = v }
         if let v = try reader.string("http_addr") {
             guard let hp = HostPort(v) else { throw reader.error("http_addr", "expected host:port, got \"\(v)\"") }
@@ -76,6 +77,9 @@ extension ServerConfig {
             if let v = try q.int("max_samples") { queryMaxSamples = v }
             try q.finish()
         }
+        let (graph, problems) = PipelineConfig.take(from: &reader)
+        if let first = problems.first { throw first }
+        pipeline = graph
         try reader.finish()
         try validate(file: file)
     }
@@ -97,58 +101,5 @@ extension ServerConfig {
         if queryTimeoutMs <= 0 { throw ConfigError(file: file, key: "query.timeout", message: "must be positive") }
         if queryMaxSamples <= 0 { throw ConfigError(file: file, key: "query.max_samples", message: "must be positive") }
         if metricsTopic.isEmpty { throw ConfigError(file: file, key: "ingest.topic", message: "must not be empty") }
-    }
-}
-
-/// One mapping of the YAML document, read key by key; `finish()` reports keys nobody read.
-struct YAMLSection {
-    let file: String
-    let path: String
-    var map: [String: Any]
-
-    func error(_ key: String, _ message: String) -> ConfigError {
-        ConfigError(file: file, key: path.isEmpty ? key : "\(path).\(key)", message: message)
-    }
-
-    mutating func take(_ key: String) -> Any? { map.removeValue(forKey: key) }
-
-    mutating func string(_ key: String) throws -> String? {
-        guard let v = take(key) else { return nil }
-        if let s = v as? String { return s }
-        if let i = v as? Int { return String(i) }
-        throw error(key, "expected a string")
-    }
-
-    mutating func int(_ key: String) throws -> Int? {
-        guard let v = take(key) else { return nil }
-        guard let i = v as? Int else { throw error(key, "expected an integer") }
-        return i
-    }
-
-    mutating func bool(_ key: String) throws -> Bool? {
-        guard let v = take(key) else { return nil }
-        guard let b = v as? Bool else { throw error(key, "expected true or false") }
-        return b
-    }
-
-    /// A duration such as `15d` or `100ms`, in milliseconds.
-    mutating func duration(_ key: String) throws -> Int64? {
-        guard let v = take(key) else { return nil }
-        guard let s = v as? String, let ms = DurationText.millis(s) else {
-            throw error(key, "expected a duration such as 100ms, 30s, 2h or 15d")
-        }
-        return ms
-    }
-
-    mutating func section(_ key: String) throws -> YAMLSection? {
-        guard let v = take(key) else { return nil }
-        guard let m = v as? [String: Any] else { throw error(key, "expected a mapping") }
-        return YAMLSection(file: file, path: path.isEmpty ? key : "\(path).\(key)", map: m)
-    }
-
-    func finish() throws {
-        if let unknown = map.keys.sorted().first {
-            throw error(unknown, "unknown key")
-        }
     }
 }

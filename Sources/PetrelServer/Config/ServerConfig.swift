@@ -2,6 +2,7 @@ import Logging
 import PetrelCore
 import LogStorage
 import TSDB
+import Pipeline
 
 /// Everything `petrel serve` can be told, from `petrel.yaml` and flags (flags win).
 /// Validated as a whole before anything starts.
@@ -29,6 +30,8 @@ public struct ServerConfig: Sendable {
     public var kafkaAddress: HostPort? = HostPort(host: "127.0.0.1", port: 9092)
     /// `kafka.*`: auto topic creation, default partitions and size limits of the broker.
     public var kafka = KafkaSettings()
+    /// The pipeline graph of petrel.yaml (`sources:`, `transforms:`, `sinks:`); nil = none configured.
+    public var pipeline: PipelineConfig?
 
     public init() {}
 }
@@ -70,21 +73,6 @@ public struct HostPort: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
-/// A configuration problem, named by file, key and reason.
-public struct ConfigError: Error, Sendable, CustomStringConvertible {
-    public let file: String
-    public let key: String
-    public let message: String
-
-    public init(file: String, key: String, message: String) {
-        self.file = file
-        self.key = key
-        self.message = message
-    }
-
-    public var description: String { "\(file): \(key): \(message)" }
 }
 
 extension FsyncPolicy {

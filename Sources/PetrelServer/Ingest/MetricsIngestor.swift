@@ -8,16 +8,8 @@ import LogStorage
 /// fsync policy. The TSDB reads the topic afterwards (the topic is its WAL).
 public final class MetricsIngestor: Sendable {
     /// Record header names of the metrics topic (see docs/formats/metrics-topic.md).
-    public enum Header {
-        public static let format = "petrel-format"
-        public static let precision = "petrel-precision"
-        public static let db = "petrel-db"
-    }
-
-    public enum Format: String, Sendable {
-        case influx = "influx"
-        case prometheus = "prometheus"
-    }
+    public typealias Header = MetricsRecord.Header
+    public typealias Format = MetricsRecord.Format
 
     /// What happened to one write request.
     public struct Outcome: Sendable {
@@ -196,19 +188,5 @@ public final class MetricsIngestor: Sendable {
         }
         _ = try await partition.append(records)
         appendLatency.recordNanoseconds(Int64(monotonicNanos() - start))
-    }
-}
-
-extension Precision {
-    /// The v1 name written in the `petrel-precision` header; `Precision(v1:)` reads it back.
-    var headerName: String {
-        switch self {
-        case .nanoseconds: return "ns"
-        case .microseconds: return "us"
-        case .milliseconds: return "ms"
-        case .seconds: return "s"
-        case .minutes: return "m"
-        case .hours: return "h"
-        }
     }
 }

@@ -1,3 +1,4 @@
+import PetrelCore
 import PromQL
 
 /// The `stats` object of a query answer (`?stats=all`), in Prometheus 2.42's shape: the

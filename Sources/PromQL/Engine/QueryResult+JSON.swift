@@ -56,42 +56,8 @@ extension QueryResult {
     }
 
     /// A label set as a JSON object in label order: `{"__name__":"up","job":"x"}`.
-    public static func appendJSON(_ labels: Labels, to out: inout String) {
-        out += "{"
-        for (i, label) in labels.enumerated() {
-            if i > 0 { out += "," }
-            appendJSONString(label.name, to: &out)
-            out += ":"
-            appendJSONString(label.value, to: &out)
-        }
-        out += "}"
-    }
+    public static func appendJSON(_ labels: Labels, to out: inout String) { JSONWriter.appendLabels(labels, to: &out) }
 
-    /// A JSON string escaped as Prometheus' encoder does (HTML-safe: `<`, `>`, `&` as
-    /// `\u003c`, `\u003e`, `\u0026`; U+2028/2029 escaped).
-    public static func appendJSONString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u00" + (hex.count < 2 ? "0" : "") + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    /// A JSON string escaped as Prometheus' encoder does.
+    public static func appendJSONString(_ s: String, to out: inout String) { JSONWriter.appendString(s, to: &out) }
 }
