@@ -122,22 +122,21 @@ def test_reload_under_load_loses_nothing_and_the_api_shows_the_graph(petrel_fact
     def writer() -> None:
         try:
             while not stop.is_set():
-                post_lines(base, written[0], 50)
-                written[0] += 50
-                time.sleep(0.01)
+                post_lines(base, written[0], 200)
+                written[0] += 200
         except BaseException as exc:  # noqa: BLE001 - reported by the test
             errors.append(exc)
 
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     try:
-        wait_until(lambda: len(lines_of(first)) > 200, timeout=20, what="lines in the first file")
+        wait_until(lambda: len(lines_of(first)) > 2000, timeout=30, what="lines in the first file")
         write_config(config, file_sink("out", second))
         r = requests.post(base + "/api/v1/pipeline/reload", timeout=30)
         assert r.status_code == 200, r.text
         data = r.json()["data"]
         assert data["restarted"] == ["out"] and data["unchanged"] == ["ingest"], data
-        wait_until(lambda: len(lines_of(second)) > 200, timeout=20, what="lines in the second file")
+        wait_until(lambda: len(lines_of(second)) > 2000, timeout=30, what="lines in the second file")
     finally:
         stop.set()
         thread.join(timeout=20)

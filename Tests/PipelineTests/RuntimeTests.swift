@@ -80,6 +80,17 @@ import LogStorage
         await runtime.stop()
     }
 
+    @Test func everyProblemIsReportedAtOnce() {
+        var section = ConfigSection(file: "p.yaml", path: "", map: [
+            "sources": ["src": ["type": "counting", "colour": "red"]],
+            "sinks": ["a": ["type": "nosuch", "inputs": ["src"]], "b": ["type": "blackhole", "inputs": ["gone", "src"]]],
+        ])
+        let (config, problems) = PipelineConfig.take(from: &section, registry: RuntimeFixture.registry)
+        #expect(config == nil)
+        // `src` did not decode, so `b`'s input naming it is not reported again.
+        #expect(problems.map(\.key).sorted() == ["sinks.a.type", "sinks.b.inputs[0]", "sources.src.colour"])
+    }
+
     @Test func ratesComeFromSnapshotsAtLeastASecondApart() {
         let baseline = RateBaseline()
         #expect(baseline.rates(at: 1000, counters: ["a": (0, 0)]).isEmpty)

@@ -82,7 +82,9 @@ public struct PipelineConfig: Sendable {
         }
         guard present else { return (nil, errors) }
         let config = PipelineConfig(file: root.file, components: components)
-        if errors.isEmpty { errors += config.checkGraph(environment: environment) }
+        // The graph is checked even when some components did not decode, so every
+        // problem is reported at once; inputs naming those components are not.
+        errors += config.checkGraph(environment: environment, declared: Set(seen.keys))
         return (errors.isEmpty ? config : nil, errors)
     }
 
@@ -119,13 +121,14 @@ public struct PipelineConfig: Sendable {
     }
 
     /// Inputs that exist and produce something, no cycles, no shared sockets.
-    func checkGraph(environment: PipelineEnvironment?) -> [ConfigError] {
+    func checkGraph(environment: PipelineEnvironment?, declared: Set<String> = []) -> [ConfigError] {
         var errors: [ConfigError] = []
         let byId = Dictionary(uniqueKeysWithValues: components.map { ($0.id, $0) })
         for component in components {
             for (i, input) in component.inputs.enumerated() {
                 let key = "\(component.kind.section).\(component.id).inputs[\(i)]"
                 guard let producer = byId[input] else {
+                    if declared.contains(input) { continue }
                     errors.append(ConfigError(file: file, key: key, message: "no component named \"\(input)\""))
                     continue
                 }
