@@ -91,6 +91,19 @@ import LogStorage
         #expect(problems.map(\.key).sorted() == ["sinks.a.type", "sinks.b.inputs[0]", "sources.src.colour"])
     }
 
+    @Test func sourcesMayNotListenOnPetrelsOwnAddresses() throws {
+        let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
+        var registry = RuntimeFixture.registry
+        registry.register(source: ListeningSourceConfig.self)
+        let config = try fixture.pipeline(["sources": ["udp": ["type": "listening", "port": 7070, "transport": "udp"],
+                                                       "tcp": ["type": "listening", "port": 7070]]], registry: registry)
+        let http = ListenAddress(.tcp, host: "127.0.0.1", port: 7070)
+        let problems = config.listenProblems(reserved: [http])
+        #expect(problems.map(\.key) == ["sources.tcp"])
+        #expect(problems.first?.message.contains("Petrel itself") == true)
+        #expect(config.listenProblems(reserved: [ListenAddress(.tcp, host: "127.0.0.1", port: 9092)]).isEmpty)
+    }
+
     @Test func ratesComeFromSnapshotsAtLeastASecondApart() {
         let baseline = RateBaseline()
         #expect(baseline.rates(at: 1000, counters: ["a": (0, 0)]).isEmpty)
@@ -139,5 +152,16 @@ import LogStorage
 struct FakeHostConfig: SourceConfig {
     static let type = "host"
     init(_ section: inout ConfigSection) throws { _ = try section.duration("interval") }
+    func build(_ context: ComponentContext) throws -> any Source { CountingSource(count: 0, batch: 1) }
+}
+
+/// A source that only declares a socket, for the listen checks.
+struct ListeningSourceConfig: SourceConfig {
+    static let type = "listening"
+    let listens: [ListenAddress]
+    init(_ section: inout ConfigSection) throws {
+        let transport = ListenAddress.Transport(rawValue: try section.string("transport") ?? "tcp") ?? .tcp
+        listens = [ListenAddress(transport, host: "0.0.0.0", port: try section.int("port") ?? 0)]
+    }
     func build(_ context: ComponentContext) throws -> any Source { CountingSource(count: 0, batch: 1) }
 }
