@@ -73,6 +73,9 @@ import LogStorage
         let config = try fixture.pipeline(["sources": ["src": ["type": "counting"]],
                                            "sinks": ["t": ["type": "topic", "inputs": ["src"], "topic": "copy"]]])
         #expect(config.component("t")?.type == "topic")
+        var loop = ConfigSection(file: "p.yaml", path: "", map: [
+            "sources": ["src": ["type": "counting"]], "sinks": ["t": ["type": "topic", "inputs": ["src"], "topic": "src"]]])
+        #expect(PipelineConfig.take(from: &loop, registry: RuntimeFixture.registry).1.map(\.key) == ["sinks.t.topic"])
     }
 
     @Test func badSinkSettingsNameTheirKey() throws {

@@ -120,7 +120,8 @@ public struct PipelineConfig: Sendable {
         return allowed ? nil : "\"\(id)\" may hold only letters, digits, '.', '_' and '-' (it names a topic)"
     }
 
-    /// Inputs that exist and produce something, no cycles, no shared sockets.
+    /// Inputs that exist and produce something, no cycles (a topic sink writing
+    /// its own input is one), no shared sockets.
     func checkGraph(environment: PipelineEnvironment?, declared: Set<String> = []) -> [ConfigError] {
         var errors: [ConfigError] = []
         let byId = Dictionary(uniqueKeysWithValues: components.map { ($0.id, $0) })
@@ -134,6 +135,11 @@ public struct PipelineConfig: Sendable {
                 }
                 if producer.kind == .sink {
                     errors.append(ConfigError(file: file, key: key, message: "\"\(input)\" is a sink; sinks produce nothing to read"))
+                }
+                if case .sink(let settings) = component.settings, let copy = settings as? TopicSinkConfig,
+                   copy.topic == producer.topic {
+                    errors.append(ConfigError(file: file, key: "\(component.kind.section).\(component.id).topic",
+                                              message: "writes \"\(copy.topic)\", the topic it reads from \"\(input)\": a loop"))
                 }
             }
         }
