@@ -82,7 +82,9 @@ public struct PipelineConfig: Sendable {
         }
         guard present else { return (nil, errors) }
         let config = PipelineConfig(file: root.file, components: components)
-        if errors.isEmpty { errors += config.checkGraph(environment: environment) }
+        // The graph is checked even when some components did not decode, so every
+        // problem is reported at once; inputs naming those components are not.
+        errors += config.checkGraph(environment: environment, declared: Set(seen.keys))
         return (errors.isEmpty ? config : nil, errors)
     }
 
@@ -118,24 +120,38 @@ public struct PipelineConfig: Sendable {
         return allowed ? nil : "\"\(id)\" may hold only letters, digits, '.', '_' and '-' (it names a topic)"
     }
 
-    /// Inputs that exist and produce something, no cycles, no shared sockets.
-    func checkGraph(environment: PipelineEnvironment?) -> [ConfigError] {
+    /// Inputs that exist and produce something, no cycles (a topic sink writing
+    /// its own input is one), no shared sockets.
+    func checkGraph(environment: PipelineEnvironment?, declared: Set<String> = []) -> [ConfigError] {
         var errors: [ConfigError] = []
         let byId = Dictionary(uniqueKeysWithValues: components.map { ($0.id, $0) })
         for component in components {
             for (i, input) in component.inputs.enumerated() {
                 let key = "\(component.kind.section).\(component.id).inputs[\(i)]"
                 guard let producer = byId[input] else {
+                    if declared.contains(input) { continue }
                     errors.append(ConfigError(file: file, key: key, message: "no component named \"\(input)\""))
                     continue
                 }
                 if producer.kind == .sink {
                     errors.append(ConfigError(file: file, key: key, message: "\"\(input)\" is a sink; sinks produce nothing to read"))
                 }
+                if case .sink(let settings) = component.settings, let copy = settings as? TopicSinkConfig,
+                   copy.topic == producer.topic {
+                    errors.append(ConfigError(file: file, key: "\(component.kind.section).\(component.id).topic",
+                                              message: "writes \"\(copy.topic)\", the topic it reads from \"\(input)\": a loop"))
+                }
             }
         }
         errors += cycles(byId)
-        var taken: [(ListenAddress, String)] = (environment?.reservedListens ?? []).map { ($0, "Petrel itself") }
+        errors += listenProblems(reserved: environment?.reservedListens ?? [])
+        return errors
+    }
+
+    /// Sources that listen on a socket another source or Petrel itself (`reserved`) takes.
+    public func listenProblems(reserved: [ListenAddress]) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        var taken: [(ListenAddress, String)] = reserved.map { ($0, "Petrel itself (HTTP or Kafka listener)") }
         for component in components {
             guard case .source(let source) = component.settings else { continue }
             for address in source.listens {
