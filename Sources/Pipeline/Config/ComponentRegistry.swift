@@ -16,6 +16,11 @@ public struct ComponentRegistry: Sendable {
         // Sinks
         registry.register(sink: TSDBSinkConfig.self)
         // Sources
+        registry.register(source: SyslogSourceConfig.self)
+        registry.register(source: RandomWalkSourceConfig.self)
+        registry.register(source: KafkaSourceConfig.self)
+        registry.register(source: DemoWeblogsSourceConfig.self)
+        registry.register(source: CSVSourceConfig.self)
         return registry
     }()
 
