@@ -37,6 +37,10 @@ struct SyslogSource: Source {
             group.addTask { try await batcher.run(output, interval: Self.flushInterval) }
             defer { group.cancelAll() }
             _ = try await group.next()
+            // A listener or the flusher ended without being cancelled: fail, so the runtime restarts the source.
+            if !Task.isCancelled {
+                throw PipelineError(.startFailed, "syslog \(context.id): a listener on \(config.host):\(config.port) closed")
+            }
         }
     }
 
