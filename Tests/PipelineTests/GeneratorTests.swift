@@ -39,7 +39,7 @@ import Testing
     func source() async throws {
         let bed = try TopicTestbed(type: "random_walk")
         defer { bed.close() }
-        var s = section(["series": 4, "interval": "20ms", "seed": 3])
+        var s = yamlSection(["series": 4, "interval": "20ms", "seed": 3])
         let config = try RandomWalkSourceConfig(&s)
         #expect(s.isEmpty)
         let source = try config.build(bed.context)
@@ -131,7 +131,7 @@ import Testing
     func source() async throws {
         let bed = try TopicTestbed(type: "demo_weblogs")
         defer { bed.close() }
-        var s = section(["rate": 200.0, "metrics_topic": "m", "metrics_interval": "100ms"])
+        var s = yamlSection(["rate": 200.0, "metrics_topic": "m", "metrics_interval": "100ms"])
         let source = try DemoWeblogsSourceConfig(&s).build(bed.context)
         let output = bed.output
         let task = Task { try await source.run(output) }
@@ -160,7 +160,7 @@ import Testing
         let bed = try TopicTestbed(type: "csv")
         let path = bed.directory + "/data.csv"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        var s = section(options.merging(["path": path]) { a, _ in a })
+        var s = yamlSection(options.merging(["path": path]) { a, _ in a })
         let config = try CSVSourceConfig(&s)
         #expect(s.isEmpty)
         try await config.build(bed.context).run(bed.output)

@@ -5,7 +5,7 @@ import Testing
 @Suite struct KafkaSourceTests {
     @Test("the consumer defaults to Petrel's own broker and a per-component group, never auto-committing")
     func defaults() throws {
-        var s = section(["topics": ["a", "b"]])
+        var s = yamlSection(["topics": ["a", "b"]])
         let config = try KafkaSourceConfig(&s)
         let properties = config.consumerProperties(id: "copy", environment: PipelineEnvironment(
             dataDir: "/tmp", kafkaAddress: "127.0.0.1:19092"))
@@ -19,7 +19,7 @@ import Testing
 
     @Test("librdkafka options pass through, but auto commit stays off")
     func passThrough() throws {
-        var s = section(["topics": "a", "bootstrap_servers": "k1:9092,k2:9092", "group_id": "g",
+        var s = yamlSection(["topics": "a", "bootstrap_servers": "k1:9092,k2:9092", "group_id": "g",
                          "auto_offset_reset": "earliest",
                          "librdkafka_options": ["fetch.min.bytes": "1", "enable.auto.commit": "true"]])
         let properties = try KafkaSourceConfig(&s).consumerProperties(id: "x", environment: PipelineEnvironment(dataDir: "/"))
@@ -35,7 +35,7 @@ import Testing
     func errors() {
         for (map, key) in [([:], "topics"), (["topics": ["a"], "auto_offset_reset": "middle"], "auto_offset_reset")]
             as [([String: Any], String)] {
-            var s = section(map)
+            var s = yamlSection(map)
             #expect { try KafkaSourceConfig(&s) } throws: { ($0 as? ConfigError)?.key.hasSuffix(key) == true }
         }
     }

@@ -42,21 +42,21 @@ struct TopicTestbed {
     }
 }
 
-func section(_ map: [String: Any]) -> ConfigSection {
+func yamlSection(_ map: [String: Any]) -> ConfigSection {
     ConfigSection(file: "petrel.yaml", path: "sources.t", map: map)
 }
 
 @Suite struct SyslogSourceTests {
     @Test("the config reads address, mode, framing and size limit and lists its sockets")
     func config() throws {
-        var s = section(["address": "0.0.0.0:6514", "mode": "tcp", "framing": "octet_counting",
+        var s = yamlSection(["address": "0.0.0.0:6514", "mode": "tcp", "framing": "octet_counting",
                          "max_message_bytes": 2048])
         let config = try SyslogSourceConfig(&s)
         #expect(s.isEmpty)
         #expect(config.listens == [ListenAddress(.tcp, host: "0.0.0.0", port: 6514)])
         #expect(config.framing == .octetCounting)
         #expect(config.maxMessageBytes == 2048)
-        var defaults = section([:])
+        var defaults = yamlSection([:])
         #expect(try SyslogSourceConfig(&defaults).listens == [ListenAddress(.udp, host: "127.0.0.1", port: 5514),
                                                               ListenAddress(.tcp, host: "127.0.0.1", port: 5514)])
     }
@@ -65,7 +65,7 @@ func section(_ map: [String: Any]) -> ConfigSection {
     func badConfig() {
         for (key, value) in [("address", "nowhere"), ("mode", "sctp"), ("framing", "x"),
                              ("max_message_bytes", 1)] as [(String, Any)] {
-            var s = section([key: value])
+            var s = yamlSection([key: value])
             #expect { try SyslogSourceConfig(&s) } throws: { ($0 as? ConfigError)?.key.hasSuffix(key) == true }
         }
     }
