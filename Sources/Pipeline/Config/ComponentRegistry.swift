@@ -21,6 +21,11 @@ public struct ComponentRegistry: Sendable {
         registry.register(sink: BlackholeSinkConfig.self)
         // Sources
         registry.register(source: ExternalSourceConfig.self)
+        registry.register(source: SyslogSourceConfig.self)
+        registry.register(source: RandomWalkSourceConfig.self)
+        registry.register(source: KafkaSourceConfig.self)
+        registry.register(source: DemoWeblogsSourceConfig.self)
+        registry.register(source: CSVSourceConfig.self)
         return registry
     }()
 
