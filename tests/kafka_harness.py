@@ -91,3 +91,37 @@ def create_topic(bootstrap: str, name: str, partitions: int = 3, config: Optiona
     futures = admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1, config=config or {})],
                                   operation_timeout=10)
     futures[name].result(timeout=15)
+
+
+def crc32c(data: bytes) -> int:
+    """CRC-32C (Castagnoli), as record batch v2 carries it."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+def varint(n: int) -> bytes:
+    """A zigzag varint, as records inside a batch use them."""
+    n = (n << 1) ^ (n >> 63)
+    out = b""
+    while True:
+        if n < 0x80:
+            return out + bytes([n])
+        out += bytes([(n & 0x7F) | 0x80])
+        n >>= 7
+
+
+def record_batch(values: list[bytes], producer_id: int = -1, epoch: int = -1, sequence: int = -1) -> bytes:
+    """A record batch v2 of `values` (no keys), as an idempotent producer sends it
+    when `producer_id` is given."""
+    now = int(time.time() * 1000)
+    records = b""
+    for i, value in enumerate(values):
+        body = b"\x00" + varint(0) + varint(i) + varint(-1) + varint(len(value)) + value + varint(0)
+        records += varint(len(body)) + body
+    after_crc = struct.pack(">hiqqqhii", 0, len(values) - 1, now, now, producer_id, epoch, sequence, len(values)) + records
+    crc_part = struct.pack(">bI", 2, crc32c(after_crc)) + after_crc
+    return struct.pack(">qii", 0, 4 + len(crc_part), -1) + crc_part

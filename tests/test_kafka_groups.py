@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from kafka_harness import create_topic, read_frame, request_frame, start_kafka_petrel, unique
+from kafka_harness import create_topic, read_frame, record_batch, request_frame, start_kafka_petrel, unique
 
 from confluent_kafka import Consumer, Producer  # noqa: E402
 import kafka  # noqa: E402  (kafka-python)
@@ -258,37 +258,6 @@ def test_aiokafka_group_splits_commits_and_takes_over(broker):
 # MARK: - idempotent producers
 
 
-def _crc32c(data: bytes) -> int:
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-    return crc ^ 0xFFFFFFFF
-
-
-def _varint(n: int) -> bytes:
-    n = (n << 1) ^ (n >> 63)
-    out = b""
-    while True:
-        if n < 0x80:
-            return out + bytes([n])
-        out += bytes([(n & 0x7F) | 0x80])
-        n >>= 7
-
-
-def _idempotent_batch(values: list[bytes], producer_id: int, epoch: int, sequence: int) -> bytes:
-    """A record batch v2 as an idempotent producer sends it."""
-    now = int(time.time() * 1000)
-    records = b""
-    for i, value in enumerate(values):
-        body = b"\x00" + _varint(0) + _varint(i) + _varint(-1) + _varint(len(value)) + value + _varint(0)
-        records += _varint(len(body)) + body
-    after_crc = struct.pack(">hiqqqhii", 0, len(values) - 1, now, now, producer_id, epoch, sequence, len(values)) + records
-    crc_part = struct.pack(">bI", 2, _crc32c(after_crc)) + after_crc
-    return struct.pack(">qii", 0, 4 + len(crc_part), -1) + crc_part
-
-
 def _produce_v3(port: int, topic: str, partition: int, batch: bytes) -> tuple[int, int]:
     """Sends Produce v3 (acks=-1) over a raw socket; returns (error code, base offset)."""
     import socket
@@ -329,14 +298,14 @@ def _count_messages(bootstrap: str, topic: str, partition_count: int, expected: 
 def test_a_retried_idempotent_batch_is_stored_once(broker):
     topic = unique("idem")
     create_topic(broker.bootstrap, topic, partitions=1)
-    batch = _idempotent_batch([b"a", b"b", b"c"], producer_id=4242, epoch=0, sequence=0)
+    batch = record_batch([b"a", b"b", b"c"], producer_id=4242, epoch=0, sequence=0)
     first = _produce_v3(broker.kafka_port, topic, 0, batch)
     retry = _produce_v3(broker.kafka_port, topic, 0, batch)
     assert first == (0, 0)
     assert retry == (0, 0), "a retry must be answered with the original offsets"
-    gap = _produce_v3(broker.kafka_port, topic, 0, _idempotent_batch([b"z"], producer_id=4242, epoch=0, sequence=9))
+    gap = _produce_v3(broker.kafka_port, topic, 0, record_batch([b"z"], producer_id=4242, epoch=0, sequence=9))
     assert gap[0] == 45, f"a sequence gap must be OUT_OF_ORDER_SEQUENCE_NUMBER, got {gap}"
-    nxt = _produce_v3(broker.kafka_port, topic, 0, _idempotent_batch([b"d"], producer_id=4242, epoch=0, sequence=3))
+    nxt = _produce_v3(broker.kafka_port, topic, 0, record_batch([b"d"], producer_id=4242, epoch=0, sequence=3))
     assert nxt == (0, 3)
     assert _count_messages(broker.bootstrap, topic, 1, 4) == 4
 

@@ -222,6 +222,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--petrel-bin", default=os.environ.get("PETREL_BIN", str(REPO / ".build/release/petrel")))
     ap.add_argument("--limits-only", action="store_true", help="measure only the machine and client limits")
+    ap.add_argument("--skip-limits", action="store_true",
+                    help="measure only Petrel (quick before/after comparisons of two binaries)")
     ap.add_argument("--tmp", default="/tmp/petrel-kafka-bench", help="work dir (tool build, fio file, data)")
     ap.add_argument("--messages-1k", type=int, default=1_000_000, help="records per 1 KiB throughput run")
     ap.add_argument("--messages-100", type=int, default=3_000_000, help="records per 100 B throughput run")
@@ -238,10 +240,11 @@ def main() -> None:
     tool = build_perf_tool(tmp)
     mock = ["-X", "test.mock.num.brokers=1", "-b", "127.0.0.1:1"]
     r: dict[str, float] = {}
-    r["loopback"] = loopback_mb_s(args.iperf_seconds)
-    r["disk"] = disk_mb_s(tmp / "fio", args.fio_mb)
-    r["client_1k"] = produce(tool, mock, "ceiling", 1024, args.messages_1k)
-    r["client_100"] = produce(tool, mock, "ceiling", 100, args.messages_100)
+    if not args.skip_limits:
+        r["loopback"] = loopback_mb_s(args.iperf_seconds)
+        r["disk"] = disk_mb_s(tmp / "fio", args.fio_mb)
+        r["client_1k"] = produce(tool, mock, "ceiling", 1024, args.messages_1k)
+        r["client_100"] = produce(tool, mock, "ceiling", 100, args.messages_100)
 
     if not args.limits_only:
         binary = Path(args.petrel_bin)
@@ -283,6 +286,8 @@ def report(r: dict[str, float], args) -> None:
         print(f"| Petrel acks=-1 delivery latency at {r['latency_rate']:.0f} MB/s | "
               f"p50 {r['latency_p50_ms']:.2f} ms, p99 {r['latency_p99_ms']:.2f} ms |")
     print()
+    if args.skip_limits:
+        return
     produce_limit = min(r["loopback"], r["disk"], r["client_1k"])
     # The mock cluster cannot be pre-filled from another process, so the client's
     # consume ceiling is not measured; the consume goal is held against loopback.

@@ -1,8 +1,8 @@
 import KafkaProtocol
 import LogStorage
 
-/// ListOffsets: -1 latest (the high watermark), -2 earliest, or the first
-/// offset at or after a timestamp.
+/// ListOffsets: -1 latest (the high watermark), -2 earliest, -3 the record
+/// with the largest timestamp, or the first offset at or after a timestamp.
 extension RequestHandler {
     func listOffsets(_ request: ListOffsetsRequest) -> ListOffsetsResponse {
         var response = ListOffsetsResponse()
@@ -29,8 +29,13 @@ extension RequestHandler {
                         out.offset = offset
                         out.timestamp = (try? partition.read(from: offset, maxBytes: 1))?.first?.timestamp ?? timestamp
                     }
+                case ListOffsetsRequest.maxTimestamp:
+                    if let found = partition.maxTimestampRecord() {
+                        out.offset = found.offset
+                        out.timestamp = found.timestamp
+                    }
                 default:
-                    // -3 (max timestamp) and other specials are not kept: answer "none".
+                    // Other special timestamps (-4 earliest local, -5 earliest tiered) have no meaning here: answer "none".
                     break
                 }
                 topicResponse.partitions.append(out)

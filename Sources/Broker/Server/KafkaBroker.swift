@@ -8,8 +8,9 @@ import Synchronization
 
 /// The embedded single-node Kafka broker: serves the topic store over the
 /// Kafka wire protocol. `run()` listens and serves until its task is
-/// cancelled; each connection handles its requests one at a time, so
-/// responses go back in request order even while a Fetch long-polls.
+/// cancelled; each connection reads its requests in order and answers in
+/// that order, while the waits of Produce (fsync) and Fetch (long poll)
+/// overlap the requests after them.
 public final class KafkaBroker: Sendable {
     public let config: BrokerConfig
     let handler: RequestHandler
@@ -74,6 +75,15 @@ public final class KafkaBroker: Sendable {
         logger.info("kafka listener closed")
     }
 
+    /// How many requests of one connection may be under way at once (read,
+    /// not yet answered). Bounds a connection's memory; librdkafka pipelines 5
+    /// Produce requests by default.
+    static let maxPipelinedRequests = 16
+
+    /// Reads requests and starts each in order; a second task writes the
+    /// answers in the same order as they complete. A Produce's appends happen
+    /// before the next request is read, so pipelined Produce requests keep
+    /// their order while their waits for the fsync overlap.
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         metrics.connectionOpened()
         defer { metrics.connectionClosed() }
@@ -81,11 +91,40 @@ public final class KafkaBroker: Sendable {
         let peer = "/" + (connection.channel.remoteAddress?.ipAddress ?? "?")
         do {
             try await connection.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
-                    switch await self.handler.respond(to: frame, peer: peer) {
-                    case .reply(let bytes): try await outbound.write(bytes)
-                    case .noReply: continue
-                    case .close: return
+                let (answers, answerQueue) = AsyncStream.makeStream(of: RequestHandler.Pending.self)
+                let (credits, creditQueue) = AsyncStream.makeStream(of: Void.self)
+                try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        defer { creditQueue.finish() }
+                        for await pending in answers {
+                            switch await pending.outcome {
+                            case .reply(let bytes): try await outbound.write(bytes)
+                            case .noReply: break
+                            case .close: return true
+                            }
+                            creditQueue.yield()
+                        }
+                        return true
+                    }
+                    group.addTask {
+                        defer { answerQueue.finish() }
+                        var freed = credits.makeAsyncIterator()
+                        var inFlight = 0
+                        for try await frame in inbound {
+                            if inFlight >= Self.maxPipelinedRequests {
+                                guard await freed.next() != nil else { break }
+                                inFlight -= 1
+                            }
+                            let pending = await self.handler.start(frame, peer: peer)
+                            answerQueue.yield(pending)
+                            inFlight += 1
+                            if case .ready(.close) = pending { break }
+                        }
+                        return false
+                    }
+                    // The writer's end is the connection's end: a close answer stops the reader too.
+                    while let finished = try await group.next() {
+                        if finished { group.cancelAll() }
                     }
                 }
             }

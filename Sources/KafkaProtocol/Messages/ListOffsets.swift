@@ -1,8 +1,10 @@
-/// ListOffsets (key 2) v1–7: the offset for a timestamp, or -1 latest / -2 earliest.
+/// ListOffsets (key 2) v1–7: the offset for a timestamp, or -1 latest / -2 earliest / -3 max timestamp.
 public struct ListOffsetsRequest: KafkaMessage, Equatable {
     public static let apiKey = ApiKey.listOffsets
     public static let latestTimestamp: Int64 = -1
     public static let earliestTimestamp: Int64 = -2
+    /// The record with the largest timestamp (v7+, KIP-734).
+    public static let maxTimestamp: Int64 = -3
 
     public struct Partition: KafkaStruct, Equatable {
         public var partitionIndex: Int32 = 0

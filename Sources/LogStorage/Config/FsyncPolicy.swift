@@ -3,9 +3,10 @@
 public enum FsyncPolicy: Sendable, Equatable {
     /// Every append waits for an fsync; appenders that arrive while one runs share the next.
     case always
-    /// At most one fsync per window: appenders wait for the fsync that ends the
-    /// current window and share it (group commit). A window starts at the
-    /// previous fsync, so after a quiet spell an append is synced at once.
+    /// Eager group commit: an append waits for the fsync that covers it, which
+    /// starts at once when none is running; appends arriving during one fsync
+    /// share the next. `milliseconds` bounds how long written data that nobody
+    /// waits for stays unsynced (`TopicStore.run()`), never an acknowledgement.
     case interval(milliseconds: Int)
     /// Appends return once written to the OS; a machine crash can lose recent records.
     case never

@@ -11,7 +11,7 @@ extension PartitionLog {
     /// during one fsync share the next, and an acknowledgement waits about one
     /// fsync, not an interval (the interval bounds only data nobody waits for,
     /// see `TopicStore.run()`).
-    func awaitDurable(_ target: Int64) async throws(LogStorageError) {
+    public func awaitDurable(_ target: Int64) async throws(LogStorageError) {
         if policy == .never { return }
         while true {
             let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<SyncOutcome, Never>) in

@@ -129,4 +129,40 @@ extension PartitionLog {
         }
         return nil
     }
+
+    /// The record with the largest timestamp among the visible ones, the
+    /// earliest such record when several share it (Kafka ListOffsets -3,
+    /// KIP-734); nil when nothing is visible. Only segments whose newest
+    /// timestamp can still win are scanned, batch header by batch header.
+    public func maxTimestampRecord() -> (offset: Int64, timestamp: Int64)? {
+        let (segments, hw) = state.withLock { s in
+            (s.segments.filter { $0.maxTimestamp >= 0 }.sorted { $0.maxTimestamp > $1.maxTimestamp }, s.highWatermark)
+        }
+        var best: (header: RecordBatchHeader, segment: Segment, position: Int)?
+        for segment in segments {
+            if let found = best, segment.maxTimestamp < found.header.maxTimestamp { break }
+            var position = 0
+            let end = segment.size
+            while position < end {
+                guard let headerBytes = try? FileIO.pread(segment.fd, count: RecordBatchHeader.size, at: position,
+                                                          path: segment.logPath),
+                      let header = headerBytes.withUnsafeBytes({ RecordBatch.parseHeader($0) }),
+                      header.totalSize >= RecordBatchHeader.size, header.baseOffset < hw else { break }
+                if best.map({ header.maxTimestamp > $0.header.maxTimestamp
+                        || (header.maxTimestamp == $0.header.maxTimestamp && header.baseOffset < $0.header.baseOffset) }) ?? true {
+                    best = (header, segment, position)
+                }
+                position += header.totalSize
+            }
+        }
+        guard let best else { return nil }
+        let timestamp = best.header.maxTimestamp
+        guard let batch = try? FileIO.pread(best.segment.fd, count: best.header.totalSize, at: best.position,
+                                            path: best.segment.logPath),
+              let records = try? RecordBatch.decode(batch),
+              let record = records.first(where: { $0.timestamp == timestamp }) else {
+            return (best.header.baseOffset, timestamp)
+        }
+        return (record.offset, timestamp)
+    }
 }

@@ -118,6 +118,17 @@ public final class PartitionLog: Sendable {
     /// framing and CRC are checked, the baseOffset is rewritten, the bytes are
     /// stored as they are. Returns like `append`.
     public func appendBatch(raw: [UInt8]) async throws -> (firstOffset: Int64, lastOffset: Int64) {
+        let range = try writeBatch(raw: raw)
+        try await awaitDurable(range.lastOffset + 1)
+        return range
+    }
+
+    /// The first half of `appendBatch(raw:)`: checks and writes the batch and
+    /// returns its offsets at once, before it is durable. Callers that must
+    /// keep several appends in order without waiting for each fsync (a Kafka
+    /// connection's pipelined Produce requests) write in order with this and
+    /// then wait with `awaitDurable(range.lastOffset + 1)`.
+    public func writeBatch(raw: [UInt8]) throws -> (firstOffset: Int64, lastOffset: Int64) {
         let header: RecordBatchHeader
         do {
             header = try withBytes(raw) { (buf) throws(RecordBatchError) in try RecordBatch.validateHeader(buf) }
@@ -141,9 +152,7 @@ public final class PartitionLog: Sendable {
             throw LogStorageError(.corruptBatch, "\(topic)-\(partition): record batch CRC mismatch")
         }
         // A retry of a stored idempotent batch gets the original offsets; nothing is written.
-        let range = try write([raw], producer: header.producerId >= 0 && header.baseSequence >= 0 ? header : nil)
-        try await awaitDurable(range.lastOffset + 1)
-        return range
+        return try write([raw], producer: header.producerId >= 0 && header.baseSequence >= 0 ? header : nil)
     }
 
     /// Encodes records into as few batches as fit `maxMessageBytes`.
