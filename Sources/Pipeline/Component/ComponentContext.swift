@@ -42,12 +42,15 @@ public struct PipelineEnvironment: Sendable {
     public var httpAddress: String
     /// Sockets Petrel itself listens on (HTTP, Kafka); components may not take them.
     public var reservedListens: [ListenAddress]
+    /// The HTTP ingest routes components may claim (`influx`, `prometheus_remote_write`).
+    public var endpoints: HTTPEndpoints
 
     public init(dataDir: String, metricsTopic: String = "metrics", httpAddress: String = "127.0.0.1:7070",
-                reservedListens: [ListenAddress] = []) {
+                reservedListens: [ListenAddress] = [], endpoints: HTTPEndpoints = HTTPEndpoints()) {
         self.dataDir = dataDir
         self.metricsTopic = metricsTopic
         self.httpAddress = httpAddress
         self.reservedListens = reservedListens
+        self.endpoints = endpoints
     }
 }

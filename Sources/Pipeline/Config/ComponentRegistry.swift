@@ -16,6 +16,10 @@ public struct ComponentRegistry: Sendable {
         // Sinks
         registry.register(sink: TSDBSinkConfig.self)
         // Sources
+        registry.register(source: PrometheusScrapeConfig.self)
+        registry.register(source: RemoteWriteSourceConfig.self)
+        registry.register(source: InfluxHTTPSourceConfig.self)
+        registry.register(source: InfluxUDPSourceConfig.self)
         return registry
     }()
 
