@@ -33,7 +33,7 @@ def require(binary: str) -> str:
 class Exporter:
     """A one-file Python exporter on a free port; with `auth`, it wants that basic-auth pair."""
 
-    def __init__(self, body: str, auth: tuple[str, str] | None = None):
+    def __init__(self, body: str, auth: tuple[str, str] | None = None, content_type: str = "text/plain; version=0.0.4"):
         expected = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode() if auth else None
         self.seen_auth: list[str] = []
         exporter = self
@@ -48,7 +48,7 @@ class Exporter:
                     return
                 data = body.encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -85,6 +85,11 @@ def node_exporter(tmp_path_factory):
 def setup(petrel_factory, node_exporter, tmp_path_factory):
     work = tmp_path_factory.mktemp("scrape")
     secured = Exporter("secret_metric 42\n", auth=("alice", "s3cret"))
+    openmetrics = Exporter("# TYPE om_requests counter\n"
+                           'om_requests_total{code="200"} 17 # {trace_id="abc"} 1.0\n'
+                           'om_requests_created{code="200"} 1700000000\n'
+                           "# EOF\n",
+                           content_type="application/openmetrics-text; version=1.0.0; charset=utf-8")
     password_file = work / "password"
     password_file.write_text("s3cret\n")
     down_port = free_port()
@@ -123,6 +128,10 @@ sources:
     basic_auth:
       username: alice
       password_file: {password_file}
+  om:
+    type: prometheus_scrape
+    targets: ["127.0.0.1:{openmetrics.port}"]
+    interval: 1s
   self:
     type: prometheus_scrape
     targets: ["127.0.0.1:{http_port}"]
@@ -136,11 +145,12 @@ sources:
 sinks:
   db:
     type: tsdb
-    inputs: [node, cpu, gone, secured, self, udp, influx_http]
+    inputs: [node, cpu, gone, secured, om, self, udp, influx_http]
 """)
     server = petrel_factory.start(port=http_port, extra_args=["--config", str(config)])
     yield {"petrel": server, "udp_port": udp_port, "secured": secured}
     secured.close()
+    openmetrics.close()
 
 
 def values(base: str, promql: str) -> list[tuple[dict, float]]:
@@ -225,3 +235,11 @@ def test_influx_component_takes_the_write_routes(setup):
     wait_until(lambda: any(v >= 1 for _, v in values(
         base, 'petrel_component_received_events_total{component_id="influx_http",job="self"}')),
         timeout=15, interval=0.3, what="influx component counts the write")
+
+
+def test_openmetrics_answers_keep_totals_and_skip_created_and_exemplars(setup):
+    base = setup["petrel"].base
+    result = wait_values(base, 'om_requests_total{job="om"}')
+    assert result[0][1] == 17 and result[0][0]["code"] == "200"
+    assert values(base, 'om_requests_created{job="om"}') == []
+    assert values(base, 'scrape_samples_scraped{job="om"}')[0][1] == 1
