@@ -9,6 +9,7 @@ public struct CodecError: Error, Sendable, CustomStringConvertible {
         case lineProtocol = "line_protocol"
         case prometheusText = "prometheus_text"
         case syslog
+        case remoteWrite = "remote_write"
     }
 
     public var code: Code

@@ -5,6 +5,8 @@ struct PrometheusLine {
     enum Outcome {
         case comment
         case endOfInput
+        /// A `# TYPE name type` line.
+        case metricType(String, String)
         case sample(Labels, Int64?, Double)
     }
 
@@ -14,12 +16,19 @@ struct PrometheusLine {
 
     let bytes: UnsafeRawBufferPointer
     let maxLabels: Int
+    /// OpenMetrics rules: timestamps in (fractional) seconds, an exemplar
+    /// (` # {labels} value [timestamp]`) may follow the sample and is ignored.
+    let openMetrics: Bool
     var i = 0
 
-    init(bytes: UnsafeRawBufferPointer, maxLabels: Int) {
+    init(bytes: UnsafeRawBufferPointer, maxLabels: Int, openMetrics: Bool = false) {
         self.bytes = bytes
         self.maxLabels = maxLabels
+        self.openMetrics = openMetrics
     }
+
+    /// Whether the rest of the line is an OpenMetrics exemplar.
+    var atExemplar: Bool { openMetrics && i < bytes.count && bytes[i] == UInt8(ascii: "#") }
 
     static let metricTypes: Set<String> = [
         "counter", "gauge", "histogram", "summary", "untyped",
@@ -77,12 +86,19 @@ struct PrometheusLine {
         }
         skipBlanks()
         var timestamp: Int64?
-        if i < bytes.count {
+        if i < bytes.count && !atExemplar {
             let text = token()
-            guard let t = Int64(text) else { throw Failure(message: "invalid timestamp \"\(text)\"") }
-            timestamp = t
+            if openMetrics {
+                guard let seconds = Self.parseValue(text), seconds.isFinite, abs(seconds) < 9e12 else {
+                    throw Failure(message: "invalid timestamp \"\(text)\"")
+                }
+                timestamp = Int64((seconds * 1000).rounded())
+            } else {
+                guard let t = Int64(text) else { throw Failure(message: "invalid timestamp \"\(text)\"") }
+                timestamp = t
+            }
             skipBlanks()
-            if i < bytes.count { throw Failure(message: "unexpected \"\(token())\" after timestamp") }
+            if i < bytes.count && !atExemplar { throw Failure(message: "unexpected \"\(token())\" after timestamp") }
         }
         return .sample(Labels(pairs), timestamp, value)
     }
@@ -159,7 +175,7 @@ struct PrometheusLine {
             let type = token()
             guard !name.isEmpty else { throw Failure(message: "missing metric name in TYPE line") }
             guard Self.metricTypes.contains(type) else { throw Failure(message: "invalid metric type \"\(type)\"") }
-            return .comment
+            return .metricType(name, type)
         default:
             return .comment
         }
@@ -168,6 +184,7 @@ struct PrometheusLine {
     /// A sample value as Go's `strconv.ParseFloat` reads it: decimal or hex
     /// floats, `NaN`, `Inf`, `+Inf`, `-Inf` (any case, `Infinity` too).
     static func parseValue(_ text: String) -> Double? {
+        if text == PrometheusTextWriter.staleToken { return StaleMarker.value }
         var body = Substring(text)
         var negative = false
         if let first = body.first, first == "+" || first == "-" {

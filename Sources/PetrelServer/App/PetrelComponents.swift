@@ -25,6 +25,8 @@ public final class PetrelComponents: Sendable {
     public let logger: Logger
     /// Runs the configured pipeline graph of sources and sinks.
     public let pipeline: PipelineRuntime
+    /// Which pipeline component, if any, the HTTP ingest routes write for.
+    public let endpoints = HTTPEndpoints()
     /// The embedded Kafka broker; nil when `kafka_addr` is off.
     public let kafkaBroker: KafkaBroker?
     let maintenanceRunning = Mutex(false)
@@ -67,7 +69,7 @@ public final class PetrelComponents: Sendable {
         if let kafka = config.kafkaAddress { reserved.append(ListenAddress(.tcp, host: kafka.host, port: kafka.port)) }
         pipeline = PipelineRuntime(topics: topics, environment: PipelineEnvironment(
             dataDir: config.dataDir, metricsTopic: config.metricsTopic, httpAddress: config.httpAddress.description,
-            reservedListens: reserved, kafkaAddress: config.kafkaAddress?.description),
+            reservedListens: reserved, kafkaAddress: config.kafkaAddress?.description, endpoints: endpoints),
             logger: logger, timeSource: timeSource)
         if let address = config.kafkaAddress {
             let kafka = config.kafka

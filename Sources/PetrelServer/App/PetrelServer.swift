@@ -29,6 +29,7 @@ public enum PetrelServer {
         let router = Router()
         router.add(middleware: HTTPMetricsMiddleware())
         IngestRoutes(components: components).register(on: router)
+        RemoteWriteRoutes(components: components).register(on: router)
         QueryRoutes(components: components).register(on: router)
         OpsRoutes(components: components, registry: registry).register(on: router)
         WebRoutes(components: components).register(on: router)

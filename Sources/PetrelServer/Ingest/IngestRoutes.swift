@@ -56,10 +56,15 @@ struct IngestRoutes {
             return influxError(failure.status, failure.message)
         }
         let db = v2 ? params["bucket"] : params["db"]
+        // An `influx` pipeline component, when configured, takes the write into its own topic.
+        let endpoint = components.endpoints.endpoint(.influxWrite)
         let outcome: MetricsIngestor.Outcome
         do {
-            outcome = try await components.ingestor.writeLineProtocol(body, precision: precision, db: db)
+            outcome = try await components.ingestor.writeLineProtocol(body, precision: precision, db: db,
+                                                                      to: endpoint?.output.topic.partitions[0])
+            endpoint?.output.count(outcome, bytes: body.count)
         } catch {
+            endpoint?.output.metrics.error("append failed: \(error)")
             rejectedRequests("storage").increment()
             components.logger.error("metrics append failed", metadata: ["error": "\(error)"])
             return influxError(.serviceUnavailable, "cannot store the write: \(error)")

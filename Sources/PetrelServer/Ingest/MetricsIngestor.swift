@@ -96,7 +96,9 @@ public final class MetricsIngestor: Sendable {
 
     /// Ingests an InfluxDB line-protocol body. Valid lines are kept even when
     /// others are rejected, as InfluxDB does.
-    public func writeLineProtocol(_ body: [UInt8], precision: Precision, db: String?) async throws -> Outcome {
+    /// `partition` replaces the metrics topic when a pipeline component claims the route.
+    public func writeLineProtocol(_ body: [UInt8], precision: Precision, db: String?,
+                                  to partition: PartitionLog? = nil) async throws -> Outcome {
         let receivedNanos = timeSource.nowNanos()
         var parser = LineProtocolParser(options: Self.parserOptions)
         // Where each valid line sits in the body; copied out only if some line was bad.
@@ -120,7 +122,7 @@ public final class MetricsIngestor: Sendable {
         }
         let allKept = summary.rejected == 0 && expired.count == 0
         let values = allKept && body.count <= Self.maxRecordBytes ? [body] : Self.recordValues(body, lines: kept)
-        try await append(values, headers: headers, timestampNanos: receivedNanos)
+        try await append(values, headers: headers, timestampNanos: receivedNanos, to: partition)
         return outcome
     }
 
@@ -163,7 +165,8 @@ public final class MetricsIngestor: Sendable {
 
     /// Ingests a Prometheus text exposition body (`/api/v1/import/prometheus`).
     /// The body is stored as sent; the TSDB skips its bad lines again on read.
-    public func importPrometheus(_ body: [UInt8]) async throws -> Outcome {
+    /// `partition` replaces the metrics topic when a pipeline component claims the route.
+    public func importPrometheus(_ body: [UInt8], to partition: PartitionLog? = nil) async throws -> Outcome {
         let receivedNanos = timeSource.nowNanos()
         var expired = ExpiredLines(oldestMs: receivedNanos / 1_000_000 - retentionMs, retentionMs: retentionMs, unit: "sample")
         var lineNumber = 0
@@ -177,16 +180,17 @@ public final class MetricsIngestor: Sendable {
         guard outcome.accepted > 0 else { return outcome }
         let headers = [RecordHeader(key: Header.format, value: Array(Format.prometheus.rawValue.utf8))]
         let values = body.count <= Self.maxRecordBytes ? [body] : Self.recordValues(body, lines: Self.lineRanges(body))
-        try await append(values, headers: headers, timestampNanos: receivedNanos)
+        try await append(values, headers: headers, timestampNanos: receivedNanos, to: partition)
         return outcome
     }
 
-    private func append(_ values: [[UInt8]], headers: [RecordHeader], timestampNanos: Int64) async throws {
+    private func append(_ values: [[UInt8]], headers: [RecordHeader], timestampNanos: Int64,
+                        to destination: PartitionLog?) async throws {
         let start = monotonicNanos()
         let records = values.map {
             Record(offset: 0, timestamp: timestampNanos / 1_000_000, key: nil, value: $0, headers: headers)
         }
-        _ = try await partition.append(records)
+        _ = try await (destination ?? partition).append(records)
         appendLatency.recordNanoseconds(Int64(monotonicNanos() - start))
     }
 }

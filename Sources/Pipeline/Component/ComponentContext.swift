@@ -46,12 +46,16 @@ public struct PipelineEnvironment: Sendable {
     /// source's default bootstrap server).
     public var kafkaAddress: String?
 
+    /// The HTTP ingest routes components may claim (`influx`, `prometheus_remote_write`).
+    public var endpoints: HTTPEndpoints
+
     public init(dataDir: String, metricsTopic: String = "metrics", httpAddress: String = "127.0.0.1:7070",
-                reservedListens: [ListenAddress] = [], kafkaAddress: String? = nil) {
+                reservedListens: [ListenAddress] = [], kafkaAddress: String? = nil, endpoints: HTTPEndpoints = HTTPEndpoints()) {
         self.dataDir = dataDir
         self.metricsTopic = metricsTopic
         self.httpAddress = httpAddress
         self.reservedListens = reservedListens
         self.kafkaAddress = kafkaAddress
+        self.endpoints = endpoints
     }
 }

@@ -26,6 +26,10 @@ public struct ComponentRegistry: Sendable {
         registry.register(source: KafkaSourceConfig.self)
         registry.register(source: DemoWeblogsSourceConfig.self)
         registry.register(source: CSVSourceConfig.self)
+        registry.register(source: PrometheusScrapeConfig.self)
+        registry.register(source: RemoteWriteSourceConfig.self)
+        registry.register(source: InfluxHTTPSourceConfig.self)
+        registry.register(source: InfluxUDPSourceConfig.self)
         return registry
     }()
 

@@ -2,9 +2,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A small HTTP/1.1 client for the CLI commands that talk to a running Petrel (`petrel query`,
-/// and later `petrel topics`, ...). One request per connection, the whole answer in memory,
-/// bounded by a deadline. Built on SwiftNIO so the binary needs no libcurl at run time.
+/// A small HTTP/1.1 client: the CLI commands that talk to a running Petrel (`petrel query`)
+/// and the `prometheus_scrape` source use it. One request per connection, the whole answer
+/// in memory up to `maxBodyBytes`, bounded by a deadline. Built on SwiftNIO so the binary
+/// needs no libcurl at run time; plain HTTP only.
 public struct HTTPClient: Sendable {
     /// One answer: status code, headers and body.
     public struct Response: Sendable {
@@ -13,6 +14,11 @@ public struct HTTPClient: Sendable {
         public var body: [UInt8]
 
         public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// The first header named `name` (case-insensitive).
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
     }
 
     public let host: String
@@ -21,6 +27,14 @@ public struct HTTPClient: Sendable {
     public var timeout: Duration
     /// The largest answer accepted.
     public var maxBodyBytes = 256 << 20
+    /// Sent as `User-Agent`.
+    public var userAgent = "petrel"
+
+    public init(host: String, port: Int, timeout: Duration) {
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+    }
 
     /// A client for `server`, written `http://host:port` (the scheme and a trailing `/` optional).
     public init(server: String, timeout: Duration = .seconds(130)) throws(HTTPClientError) {
@@ -29,29 +43,40 @@ public struct HTTPClient: Sendable {
         if text.hasPrefix("https://") { throw HTTPClientError(.badAddress, "https is not supported: \(server)") }
         while text.hasSuffix("/") { text = text.dropLast() }
         if !text.contains(":") || text.hasSuffix("]") { text += ":7070" }
-        guard let hostPort = HostPort(String(text)), !hostPort.host.isEmpty, !text.contains("/") else {
+        guard let (host, port) = Self.hostPort(String(text)), !host.isEmpty, !text.contains("/") else {
             throw HTTPClientError(.badAddress, "expected http://host:port, got \"\(server)\"")
         }
-        host = hostPort.host
-        port = hostPort.port
-        self.timeout = timeout
+        self.init(host: host, port: port, timeout: timeout)
     }
 
+    /// Splits `host:port` or `[v6]:port`; an empty host is loopback.
+    public static func hostPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    /// `host:port` as written in a Host header or URL.
+    var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
     /// GET `path` (which may carry a query string).
-    public func get(_ path: String) async throws(HTTPClientError) -> Response {
-        try await send(method: .GET, path: path, contentType: nil, body: [])
+    public func get(_ path: String, headers: [(String, String)] = []) async throws(HTTPClientError) -> Response {
+        try await send(method: .GET, path: path, headers: headers, body: [])
     }
 
     /// POST `form` as `application/x-www-form-urlencoded` to `path`.
     public func post(_ path: String, form: [(String, String)]) async throws(HTTPClientError) -> Response {
-        try await send(method: .POST, path: path, contentType: "application/x-www-form-urlencoded",
+        try await send(method: .POST, path: path, headers: [("Content-Type", "application/x-www-form-urlencoded")],
                        body: Array(FormEncoding.encode(form).utf8))
     }
 
-    func send(method: HTTPMethod, path: String, contentType: String?, body: [UInt8]) async throws(HTTPClientError) -> Response {
+    /// Sends one request with extra `headers` and waits for the whole answer.
+    public func send(method: HTTPMethod, path: String, headers: [(String, String)], body: [UInt8]) async throws(HTTPClientError) -> Response {
         do {
             return try await withThrowingTaskGroup(of: Response.self) { group in
-                group.addTask { try await exchange(method: method, path: path, contentType: contentType, body: body) }
+                group.addTask { try await exchange(method: method, path: path, headers: headers, body: body) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     throw HTTPClientError(.timeout, "no answer from \(host):\(port) within \(timeout)")
@@ -62,11 +87,11 @@ public struct HTTPClient: Sendable {
         } catch let error as HTTPClientError {
             throw error
         } catch {
-            throw HTTPClientError(.connect, "cannot reach http://\(HostPort(host: host, port: port)): \(error)", cause: error)
+            throw HTTPClientError(.connect, "cannot reach http://\(authority): \(error)", cause: error)
         }
     }
 
-    private func exchange(method: HTTPMethod, path: String, contentType: String?, body: [UInt8]) async throws -> Response {
+    private func exchange(method: HTTPMethod, path: String, headers: [(String, String)], body: [UInt8]) async throws -> Response {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: host, port: port) { channel in
@@ -77,15 +102,16 @@ public struct HTTPClient: Sendable {
             }
         return try await channel.executeThenClose { inbound, outbound in
             var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-            head.headers.add(name: "Host", value: HostPort(host: host, port: port).description)
-            head.headers.add(name: "User-Agent", value: "petrel-cli/\(PetrelVersion.current)")
+            head.headers.add(name: "Host", value: authority)
+            head.headers.add(name: "User-Agent", value: userAgent)
             head.headers.add(name: "Connection", value: "close")
-            if let contentType { head.headers.add(name: "Content-Type", value: contentType) }
+            for (name, value) in headers { head.headers.add(name: name, value: value) }
             if method == .POST { head.headers.add(name: "Content-Length", value: String(body.count)) }
             try await outbound.write(.head(head))
             if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
             try await outbound.write(.end(nil))
             var response = Response(status: 0, headers: [], body: [])
+            response.body.reserveCapacity(min(maxBodyBytes, 64 << 10))
             for try await part in inbound {
                 switch part {
                 case .head(let h):
@@ -95,7 +121,7 @@ public struct HTTPClient: Sendable {
                     guard response.body.count + buffer.readableBytes <= maxBodyBytes else {
                         throw HTTPClientError(.tooLarge, "answer larger than \(maxBodyBytes) bytes")
                     }
-                    response.body += buffer.readBytes(length: buffer.readableBytes) ?? []
+                    buffer.withUnsafeReadableBytes { response.body.append(contentsOf: $0) }
                 case .end:
                     return response
                 }
