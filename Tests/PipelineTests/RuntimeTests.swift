@@ -136,7 +136,9 @@ import LogStorage
     }
 
     @Test func defaultPipelineLeavesOutTypesNotRegistered() throws {
-        var registry = ComponentRegistry.standard
+        // A registry with a host source and the tsdb sink but no prometheus_scrape.
+        var registry = ComponentRegistry()
+        registry.register(sink: TSDBSinkConfig.self)
         registry.register(source: FakeHostConfig.self)
         let config = try #require(DefaultPipeline.config(PipelineEnvironment(dataDir: "/tmp/x"), registry: registry,
                                                           logger: Logger(label: "test")))
