@@ -16,6 +16,8 @@ public struct ComponentRegistry: Sendable {
         // Sinks
         registry.register(sink: TSDBSinkConfig.self)
         // Sources
+        registry.register(source: HostSourceConfig.self)
+        registry.register(source: StatsDSourceConfig.self)
         return registry
     }()
 
