@@ -50,6 +50,12 @@ def server(petrel_factory, tmp_path_factory):
         "    type: tsdb\n"
         "    inputs: [app]\n")
     petrel = petrel_factory.start(extra_args=["--config", str(config)])
+
+    # /ready can come before the pipeline has bound its sockets: probe until a packet is counted.
+    def listening():
+        send_udp(port, "e2e.probe:1|c")
+        return component_counter(petrel.base, "petrel_component_received_events_total", "app") > 0
+    wait_until(listening, timeout=20, interval=0.2, what="statsd source listening")
     return petrel, port
 
 

@@ -14,6 +14,9 @@ struct StatsDSource: Source {
     let timeSource: any TimeSource
     let logger: Logger
 
+    /// Datagrams read per `recvmmsg` call.
+    static let vectorReadCount = 32
+
     func run(_ output: SourceOutput) async throws {
         var channels: [any Channel] = []
         do {
@@ -62,8 +65,10 @@ struct StatsDSource: Source {
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(bufferOption, value: SocketOptionValue(config.readBufferBytes))
             .channelOption(.maxMessagesPerRead, value: 64)
-            .channelOption(.datagramVectorReadMessageCount, value: 32)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: config.maxPacketBytes))
+            .channelOption(.datagramVectorReadMessageCount, value: Self.vectorReadCount)
+            // A vector read splits one buffer evenly between its datagrams.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(
+                capacity: config.maxPacketBytes * Self.vectorReadCount))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(StatsDDatagramHandler(ingest: ingest))
