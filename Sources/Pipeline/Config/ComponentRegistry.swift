@@ -30,6 +30,8 @@ public struct ComponentRegistry: Sendable {
         registry.register(source: RemoteWriteSourceConfig.self)
         registry.register(source: InfluxHTTPSourceConfig.self)
         registry.register(source: InfluxUDPSourceConfig.self)
+        registry.register(source: HostSourceConfig.self)
+        registry.register(source: StatsDSourceConfig.self)
         return registry
     }()
 
