@@ -16,6 +16,7 @@ public struct ComponentRegistry: Sendable {
         // Sinks
         registry.register(sink: TSDBSinkConfig.self)
         // Sources
+        registry.register(source: FileSourceConfig.self)
         return registry
     }()
 
