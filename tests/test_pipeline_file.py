@@ -40,7 +40,7 @@ def consume_all(server, topic: str, expected: int, timeout: float = 60.0) -> lis
     import json
     wait_until(lambda: topic_end(server, topic) >= expected, timeout=timeout, what=f"{expected} records in {topic}")
     consumer = KafkaConsumer(bootstrap_servers=server.bootstrap, enable_auto_commit=False,
-                             consumer_timeout_ms=3000, api_version_auto_timeout_ms=5000)
+                             consumer_timeout_ms=3000)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or {0})]
         consumer.assign(partitions)
@@ -138,7 +138,9 @@ sources:
     writer.lines(300)
 
     # kill -9 while lines flow, rotate while it is down, restart.
-    writer.lines(2000)
+    before = len(writer.written)
+    writer.lines(20000)
+    wait_until(lambda: topic_end(server, "logs") > before, timeout=30, what="the source reading the new file")
     server.kill9()
     writer.lines(100)
     os.rename(app, logs / "app.log.1")
