@@ -5,8 +5,8 @@ import PetrelCore
 /// The parts that do not change per line are escaped once; a message that
 /// is plain ASCII with nothing to escape is copied with one `memcpy`, the
 /// rest go through `JSONWriter` (invalid UTF-8 becomes U+FFFD). This is the
-/// hot path of file → topic: `LogEvent.json()` per line builds Strings and
-/// costs several times more (see BENCHMARKS.md).
+/// hot path of file → topic, where `LogEvent.json()` would build a String
+/// and format the timestamp for every line.
 struct FileEventEncoder {
     /// `{"timestamp":"…","message":"` for the current read time.
     private var prefix: [UInt8] = []
