@@ -80,7 +80,7 @@ def main() -> int:
         config = work / "petrel.yaml"
         config.write_text(f"sources:\n  bench:\n    type: file\n    include: [\"{log}\"]\n    read_from: beginning\n")
         # Start with the file not yet matched, so the clock starts when the source does.
-        server = PetrelServer(work / "petrel", binary=Path(args.petrel_bin), fsync=args.fsync, log_level="warning",
+        server = PetrelServer(work / "petrel", binary=Path(args.petrel_bin).resolve(), fsync=args.fsync, log_level="warning",
                               extra_args=["--config", str(config)])
         start = time.monotonic()
         server.start()
