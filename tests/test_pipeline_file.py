@@ -19,6 +19,7 @@ from harness import wait_until
 from kafka_harness import start_kafka_petrel
 
 BATCH_MAX_BYTES = 65536
+MAX_LINE_BYTES = 1024
 LINE_RE = re.compile(r"^g=(\d+) n=(\d+) ")
 
 
@@ -108,6 +109,7 @@ sources:
     glob_interval: 100ms
     rotate_wait: 500ms
     batch_max_bytes: {BATCH_MAX_BYTES}
+    max_line_bytes: {MAX_LINE_BYTES}
 """)
     writer = Writer(app)
     writer.lines(500)
@@ -149,8 +151,9 @@ sources:
     server.restart()
 
     events = consume_all(server, "logs", len(writer.written))
-    event_bytes = min(len(e["message"]) for e in events) + 100
-    check_delivery(events, writer.written, bound=BATCH_MAX_BYTES // event_bytes + 1)
+    # One batch holds the lines of at most BATCH_MAX_BYTES + MAX_LINE_BYTES file bytes.
+    line_bytes = min(len(e["message"]) for e in events) + 1
+    check_delivery(events, writer.written, bound=(BATCH_MAX_BYTES + MAX_LINE_BYTES + 1) // line_bytes + 1)
     assert all(e["host"] and e["file"].startswith(str(logs)) for e in events)
 
 

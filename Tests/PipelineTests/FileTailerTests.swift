@@ -103,6 +103,22 @@ import PetrelCore
         #expect(metrics.snapshot.lastError?.contains("byte offset 60") == true)
     }
 
+    @Test func aBatchHoldsAboutMaxBytesOfFileBytes() {
+        let dir = TempDirectory()
+        var config = tailConfig(dir)
+        config.maxLineBytes = 200
+        dir.write("a.log", (0..<1000).map { String(format: "%099d\n", $0) }.joined())
+        let tailer = FileTailer(config: config, checkpoints: [])
+        tailer.discover(nowMillis: 0)
+        var first = FileBatch()
+        tailer.read(into: &first, maxBytes: 10_000, nowMillis: 0, nowMicros: 0)
+        #expect(first.records.count == 100)
+        #expect(first.rawBytes == 10_000)
+        var rest = FileBatch()
+        tailer.read(into: &rest, maxBytes: 1 << 20, nowMillis: 0, nowMicros: 0)
+        #expect(rest.records.count == 900)
+    }
+
     @Test func multiByteDelimiter() {
         let dir = TempDirectory()
         var config = tailConfig(dir)

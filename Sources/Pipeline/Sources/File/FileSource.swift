@@ -7,8 +7,8 @@ import Synchronization
 /// wait; at most one send is in flight, so batches (and a file's lines) reach
 /// the topic in order. After each send returns, the offsets the batch reached
 /// are checkpointed; only then are finished spool files renamed or deleted.
-/// After a crash, at most the last sent batch (≤ `batch_max_bytes` of events)
-/// is sent again.
+/// After a crash, at most the last sent batch (the lines of about
+/// `batch_max_bytes` of file bytes) is sent again.
 struct FileSource: Source {
     let config: FileSourceConfig
     let context: ComponentContext
@@ -32,7 +32,7 @@ struct FileSource: Source {
                 lastDiscovery = millis
             }
             let readSome = tailer.read(into: &batch, maxBytes: config.batchMaxBytes, nowMillis: millis, nowMicros: nanos / 1000)
-            let full = batch.bytes >= config.batchMaxBytes
+            let full = batch.rawBytes >= config.batchMaxBytes
             // Send when the previous send is done, when the batch is full, or when there is nothing more to read.
             if !batch.isEmpty && (inflight == nil || inflight!.done || full || !readSome) {
                 if let previous = inflight {

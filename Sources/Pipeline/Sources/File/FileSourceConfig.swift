@@ -31,7 +31,8 @@ public struct FileSourceConfig: SourceConfig, Equatable {
     /// How long a file that left its path (renamed or deleted) is still read
     /// for growth after its end was reached, before it is closed.
     public var rotateWaitMillis: Int64 = 5000
-    /// Encoded event bytes gathered before a batch is sent (one `send`).
+    /// File bytes whose lines are gathered into one batch (one `send`);
+    /// also the bound on what a crash makes the source send again.
     public var batchMaxBytes: Int = 8 << 20
 
     /// The suffix a spooled file gets when `after_read: rename`.

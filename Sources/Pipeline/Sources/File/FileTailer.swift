@@ -54,24 +54,26 @@ final class FileTailer {
     // MARK: - Reading
 
     /// Reads what the files gained, oldest file first, into `batch` until it
-    /// holds `maxBytes` or nothing more is there. Returns whether any byte was read.
+    /// holds the lines of `maxBytes` file bytes (reads are cut to what is left,
+    /// but never below one longest line) or nothing more is there. Returns
+    /// whether any byte was read.
     @discardableResult
     func read(into batch: inout FileBatch, maxBytes: Int, nowMillis: Int64, nowMicros: Int64) -> Bool {
         encoder.setTime(micros: nowMicros)
         var progress = false
         var again = true
-        while again && batch.bytes < maxBytes {
+        while again && batch.rawBytes < maxBytes {
             again = false
             var i = 0
-            while i < files.count && batch.bytes < maxBytes {
+            while i < files.count && batch.rawBytes < maxBytes {
                 // A file that left its path is drained before newer files, so a
                 // rotated file's last lines come before its successor's first.
                 let drain = files[i].goneSinceMillis != nil
                 repeat {
-                    let n = readOnce(i, into: &batch)
+                    let n = readOnce(i, into: &batch, limit: maxBytes - batch.rawBytes)
                     if n > 0 { progress = true; again = true }
                     if n == 0 { break }
-                } while drain && batch.bytes < maxBytes
+                } while drain && batch.rawBytes < maxBytes
                 if files[i].atEnd, closeIfDone(i, into: &batch, nowMillis: nowMillis) { continue }
                 i += 1
             }
@@ -90,10 +92,12 @@ final class FileTailer {
         }
     }
 
-    /// One `pread` of file `i` from its read offset; emits the whole lines in
-    /// it. Returns the bytes consumed (0 at the end of the file).
-    private func readOnce(_ i: Int, into batch: inout FileBatch) -> Int {
-        let n = FileSystem.read(files[i].fd, into: buffer, at: files[i].readOffset)
+    /// One `pread` of file `i` from its read offset, of about `limit` bytes;
+    /// emits the whole lines in it. Returns the bytes consumed (0 at the end).
+    private func readOnce(_ i: Int, into batch: inout FileBatch, limit: Int) -> Int {
+        let size = min(buffer.count, max(limit, config.maxLineBytes + config.lineDelimiter.count + 1))
+        let n = FileSystem.read(files[i].fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<size]),
+                                at: files[i].readOffset)
         if n < 0 {
             metrics?.error("file \(files[i].path): read failed at byte offset \(files[i].readOffset): \(FileSystem.errorText())")
             files[i].atEnd = true
@@ -107,7 +111,7 @@ final class FileTailer {
             return 0
         }
         let consumed = split(i, count: n, into: &batch)
-        files[i].atEnd = n < buffer.count
+        files[i].atEnd = n < size
         return consumed
     }
 
