@@ -32,6 +32,7 @@ public struct ComponentRegistry: Sendable {
         registry.register(source: InfluxUDPSourceConfig.self)
         registry.register(source: HostSourceConfig.self)
         registry.register(source: StatsDSourceConfig.self)
+        registry.register(source: FileSourceConfig.self)
         return registry
     }()
 
