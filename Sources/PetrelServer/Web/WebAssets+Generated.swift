@@ -590,7 +590,7 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
     {
       "id": 6,
       "type": "stat",
-      "title": "Processes",
+      "title": "Processes (total)",
       "gridPos": {
         "x": 20,
         "y": 0,
@@ -738,7 +738,7 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
     {
       "id": 10,
       "type": "timeseries",
-      "title": "Swap used",
+      "title": "Swap used over time",
       "gridPos": {
         "x": 12,
         "y": 13,
