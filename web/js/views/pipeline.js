@@ -141,16 +141,18 @@ export async function renderPipeline(root) {
     const svg = graph?.querySelector('svg');
     if (!svg) return;
     const box = graph.getBoundingClientRect();
-    svg.setAttribute('width', box.width);
-    svg.setAttribute('height', box.height);
+    // Coordinates inside the graph's scrolled content, so links stay put when it scrolls sideways.
+    const dx = graph.scrollLeft - box.left, dy = graph.scrollTop - box.top;
+    svg.setAttribute('width', graph.scrollWidth);
+    svg.setAttribute('height', graph.scrollHeight);
     const defs = svg.querySelector('defs').outerHTML;
     const parts = [];
     for (const l of links) {
       const a = graph.querySelector(`.pnode[data-key="${CSS.escape(l.from)}"]`)?.getBoundingClientRect();
       const b = graph.querySelector(`.pnode[data-key="${CSS.escape(l.to)}"]`)?.getBoundingClientRect();
       if (!a || !b || b.left <= a.right) continue;
-      const x1 = a.right - box.left, y1 = a.top + a.height / 2 - box.top;
-      const x2 = b.left - box.left, y2 = b.top + b.height / 2 - box.top;
+      const x1 = a.right + dx, y1 = a.top + a.height / 2 + dy;
+      const x2 = b.left + dx, y2 = b.top + b.height / 2 + dy;
       const mx = (x1 + x2) / 2;
       parts.push(`<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 2},${y2}" marker-end="url(#parrow)"><title>${escapeHTML(l.topic ?? '')}</title></path>`);
       if (l.label) parts.push(`<text x="${mx}" y="${(y1 + y2) / 2 - 4}" text-anchor="middle">${escapeHTML(l.label)}</text>`);
