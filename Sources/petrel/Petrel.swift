@@ -12,7 +12,7 @@ struct Petrel: AsyncParsableCommand {
         commandName: "petrel",
         abstract: "Collect, stream, store, query and see metrics — one binary.",
         version: PetrelVersion.current,
-        subcommands: [Serve.self, QueryCommand.self, Topics.self, Produce.self, Consume.self, Version.self],
+        subcommands: [Serve.self, ValidateCommand.self, QueryCommand.self, Topics.self, Produce.self, Consume.self, Version.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -76,7 +76,8 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 throw ValidationError("cannot read config file \(configFile): \(error.localizedDescription)")
             }
-            try config.apply(yaml: text, file: configFile)
+            let problems = config.read(yaml: text, file: configFile)
+            if !problems.isEmpty { throw ValidationError(problems.map(\.description).joined(separator: "\n")) }
         }
         if let dataDir { config.dataDir = dataDir }
         if let httpAddr {

@@ -33,6 +33,7 @@ public enum PetrelServer {
         OpsRoutes(components: components, registry: registry).register(on: router)
         WebRoutes(components: components).register(on: router)
         BrokerRoutes(components: components).register(on: router)
+        PipelineRoutes(components: components).register(on: router)
         return router
     }
 

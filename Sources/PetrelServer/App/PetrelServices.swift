@@ -1,4 +1,6 @@
 import Broker
+import Dispatch
+import Foundation
 import Logging
 import ServiceLifecycle
 import LogStorage
@@ -86,17 +88,45 @@ struct KafkaBrokerService: Service {
     }
 }
 
-/// Runs the pipeline graph from the start of the topic log until shutdown;
-/// its components stop before the topic log closes.
+/// Runs the pipeline graph (petrel.yaml's, or the default pipeline) from
+/// the start of the topic log until shutdown; its components stop before the
+/// topic log closes. SIGHUP reloads the pipeline from the `--config` file
+/// (problems are logged and the running graph stays).
 struct PipelineService: Service {
     let components: PetrelComponents
 
     func run() async throws {
-        if let config = components.config.pipeline {
-            await components.pipeline.apply(config)
+        await components.pipeline.apply(components.startupPipeline())
+        signal(SIGHUP, SIG_IGN)
+        let hangups = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        hangups.setEventHandler { continuation.yield() }
+        hangups.resume()
+        try? await cancelWhenGracefulShutdown {
+            for await _ in stream {
+                await reload()
+            }
         }
-        try? await gracefulShutdown()
+        hangups.cancel()
+        continuation.finish()
         await components.pipeline.stop()
         components.logger.info("pipeline stopped")
+    }
+
+    /// A SIGHUP reload: its outcome goes to the log.
+    private func reload() async {
+        let logger = components.logger
+        switch await components.reloadPipeline() {
+        case .applied(let file, let changes):
+            logger.info("pipeline reloaded on SIGHUP", metadata: [
+                "file": "\(file)", "started": "\(changes.started)", "restarted": "\(changes.restarted)",
+                "stopped": "\(changes.stopped)", "failed": "\(changes.failed)"])
+        case .invalid(let problems):
+            for problem in problems {
+                logger.error("pipeline reload refused; the running pipeline stays", metadata: ["problem": "\(problem)"])
+            }
+        case .busy:
+            logger.warning("pipeline reload on SIGHUP skipped: another reload is running")
+        }
     }
 }

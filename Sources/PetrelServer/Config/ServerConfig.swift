@@ -32,6 +32,8 @@ public struct ServerConfig: Sendable {
     public var kafka = KafkaSettings()
     /// The pipeline graph of petrel.yaml (`sources:`, `transforms:`, `sinks:`); nil = none configured.
     public var pipeline: PipelineConfig?
+    /// The petrel.yaml this configuration was read from (`--config`); the pipeline reload re-reads it.
+    public var configFile: String?
 
     public init() {}
 }

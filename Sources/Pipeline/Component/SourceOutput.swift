@@ -32,11 +32,7 @@ public struct SourceOutput: Sendable {
             let roundRobin = nextPartition.next(partitions.count)
             for record in records {
                 var p = roundRobin
-                if let key = record.key {
-                    var hash = FNV1a()
-                    key.withUnsafeBytes { hash.add(bytes: $0) }
-                    p = Int(hash.value % UInt64(partitions.count))
-                }
+                if let key = record.key { p = Self.partition(ofKey: key, count: partitions.count) }
                 groups[p].append(record)
             }
             for (p, group) in groups.enumerated() where !group.isEmpty {
@@ -44,6 +40,13 @@ public struct SourceOutput: Sendable {
             }
         }
         metrics.sent(events: records.count, bytes: bytes)
+    }
+
+    /// The partition of `count` that records with `key` go to (FNV-1a of the key).
+    public static func partition(ofKey key: [UInt8], count: Int) -> Int {
+        var hash = FNV1a()
+        key.withUnsafeBytes { hash.add(bytes: $0) }
+        return Int(hash.value % UInt64(max(1, count)))
     }
 
     /// Appends a batch of Influx line protocol lines as one metrics record

@@ -15,7 +15,12 @@ public struct ComponentRegistry: Sendable {
         var registry = ComponentRegistry()
         // Sinks
         registry.register(sink: TSDBSinkConfig.self)
+        registry.register(sink: TopicSinkConfig.self)
+        registry.register(sink: FileSinkConfig.self)
+        registry.register(sink: ConsoleSinkConfig.self)
+        registry.register(sink: BlackholeSinkConfig.self)
         // Sources
+        registry.register(source: ExternalSourceConfig.self)
         return registry
     }()
 

@@ -135,7 +135,14 @@ public struct PipelineConfig: Sendable {
             }
         }
         errors += cycles(byId)
-        var taken: [(ListenAddress, String)] = (environment?.reservedListens ?? []).map { ($0, "Petrel itself") }
+        errors += listenProblems(reserved: environment?.reservedListens ?? [])
+        return errors
+    }
+
+    /// Sources that listen on a socket another source or Petrel itself (`reserved`) takes.
+    public func listenProblems(reserved: [ListenAddress]) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        var taken: [(ListenAddress, String)] = reserved.map { ($0, "Petrel itself (HTTP or Kafka listener)") }
         for component in components {
             guard case .source(let source) = component.settings else { continue }
             for address in source.listens {

@@ -15,9 +15,14 @@ public final class PipelineRuntime: Sendable {
     let logger: Logger
     let timeSource: any TimeSource
     private let state = Mutex(State())
+    let rateBaseline = RateBaseline()
+    private let reloading = Mutex(false)
 
     struct State {
         var config: PipelineConfig?
+        var appliedAtMillis: Int64 = 0
+        /// Why components of the current graph could not start, by id.
+        var failures: [String: String] = [:]
         var running: [String: Running] = [:]
     }
 
@@ -67,6 +72,9 @@ public final class PipelineRuntime: Sendable {
     /// The graph now running, nil before the first `apply`.
     public var config: PipelineConfig? { state.withLock { $0.config } }
 
+    /// When the graph was last applied (start or reload), Unix milliseconds; 0 before.
+    public var appliedAtMillis: Int64 { state.withLock { $0.appliedAtMillis } }
+
     /// Moves to `config`: stops removed and changed components, then starts
     /// new and changed ones. `config` must have been validated.
     @discardableResult
@@ -112,7 +120,12 @@ public final class PipelineRuntime: Sendable {
                     "component_id": "\(component.id)", "component_type": "\(component.type)", "error": "\(error)"])
             }
         }
-        state.withLock { $0.config = config }
+        let now = timeSource.nowMillis()
+        state.withLock {
+            $0.config = config
+            $0.appliedAtMillis = now
+            $0.failures = changes.failed
+        }
         logger.info("pipeline applied", metadata: [
             "file": "\(config.file)", "started": "\(changes.started)", "restarted": "\(changes.restarted)",
             "stopped": "\(changes.stopped)", "unchanged": "\(changes.unchanged.count)", "failed": "\(changes.failed.keys.sorted())"])
@@ -135,12 +148,25 @@ public final class PipelineRuntime: Sendable {
         state.withLock { state in
             (state.config?.components ?? []).compactMap { component in
                 guard let running = state.running[component.id] else {
-                    return ComponentStatus(component: component, phase: .failed, metrics: nil, startedAtMillis: 0)
+                    return ComponentStatus(component: component, phase: .failed, metrics: nil, startedAtMillis: 0,
+                                           failure: state.failures[component.id])
                 }
                 return ComponentStatus(component: running.component, phase: running.phase.withLock { $0 },
                                        metrics: running.metrics.snapshot, startedAtMillis: running.startedAtMillis)
             }
         }
+    }
+
+    /// Runs `body` (a reload: read, validate, apply) unless another reload is
+    /// running; returns nil then.
+    public func exclusiveReload<T: Sendable>(_ body: () async -> T) async -> T? {
+        guard reloading.withLock({ busy in
+            if busy { return false }
+            busy = true
+            return true
+        }) else { return nil }
+        defer { reloading.withLock { $0 = false } }
+        return await body()
     }
 
     /// The consumer group under which a sink commits its input offsets.
@@ -232,4 +258,6 @@ public struct ComponentStatus: Sendable {
     /// Nil when the component never started.
     public let metrics: ComponentMetrics.Snapshot?
     public let startedAtMillis: Int64
+    /// Why the component could not start, when it could not.
+    public var failure: String? = nil
 }
