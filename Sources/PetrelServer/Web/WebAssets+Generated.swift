@@ -60,7 +60,7 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   .grid .panel { grid-column:1 / -1 !important; grid-row:auto !important; height:240px; }
   .grid .panel.row { height:auto; }
 }
-.pgraph { position:relative; display:grid; grid-template-columns:repeat(var(--cols), minmax(170px, 1fr)); column-gap:56px; margin-bottom:16px; overflow-x:auto; }
+.pgraph { position:relative; display:grid; grid-template-columns:repeat(var(--cols), minmax(170px, 1fr)); column-gap:56px; margin-bottom:16px; overflow-x:auto; overflow-y:hidden; padding-bottom:4px; }
 .pgraph .plinks { position:absolute; left:0; top:0; pointer-events:none; overflow:visible; }
 .plinks path { fill:none; stroke:var(--muted); stroke-width:1.5; }
 .plinks marker path { fill:var(--muted); stroke:none; }
@@ -3320,7 +3320,7 @@ export async function renderPipeline(root) {
     // Coordinates inside the graph's scrolled content, so links stay put when it scrolls sideways.
     const dx = graph.scrollLeft - box.left, dy = graph.scrollTop - box.top;
     svg.setAttribute('width', graph.scrollWidth);
-    svg.setAttribute('height', graph.scrollHeight);
+    svg.setAttribute('height', graph.clientHeight);
     const defs = svg.querySelector('defs').outerHTML;
     const parts = [];
     for (const l of links) {
@@ -3349,8 +3349,8 @@ export async function renderPipeline(root) {
     } catch (e) {
       const problems = problemList(e.body);
       hook.reload = { ok: false, error: e.message, problems };
-      out.innerHTML = `<div class="report"><p class="error">The configuration was not applied: ${escapeHTML(e.message)}.
-        The running pipeline is unchanged.</p>${problems.length ? `<ul class="error">${problems.map((p) => `<li>${escapeHTML(p)}</li>`).join('')}</ul>` : ''}</div>`;
+      const why = problems.length ? '' : `: ${escapeHTML(e.message)}`;
+      out.innerHTML = `<div class="report"><p class="error">The configuration was not applied${why}. The running pipeline is unchanged.</p>${problems.length ? `<ul class="error">${problems.map((p) => `<li>${escapeHTML(p)}</li>`).join('')}</ul>` : ''}</div>`;
     } finally {
       button.disabled = false;
     }

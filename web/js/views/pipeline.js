@@ -144,7 +144,7 @@ export async function renderPipeline(root) {
     // Coordinates inside the graph's scrolled content, so links stay put when it scrolls sideways.
     const dx = graph.scrollLeft - box.left, dy = graph.scrollTop - box.top;
     svg.setAttribute('width', graph.scrollWidth);
-    svg.setAttribute('height', graph.scrollHeight);
+    svg.setAttribute('height', graph.clientHeight);
     const defs = svg.querySelector('defs').outerHTML;
     const parts = [];
     for (const l of links) {
@@ -173,8 +173,8 @@ export async function renderPipeline(root) {
     } catch (e) {
       const problems = problemList(e.body);
       hook.reload = { ok: false, error: e.message, problems };
-      out.innerHTML = `<div class="report"><p class="error">The configuration was not applied: ${escapeHTML(e.message)}.
-        The running pipeline is unchanged.</p>${problems.length ? `<ul class="error">${problems.map((p) => `<li>${escapeHTML(p)}</li>`).join('')}</ul>` : ''}</div>`;
+      const why = problems.length ? '' : `: ${escapeHTML(e.message)}`;
+      out.innerHTML = `<div class="report"><p class="error">The configuration was not applied${why}. The running pipeline is unchanged.</p>${problems.length ? `<ul class="error">${problems.map((p) => `<li>${escapeHTML(p)}</li>`).join('')}</ul>` : ''}</div>`;
     } finally {
       button.disabled = false;
     }

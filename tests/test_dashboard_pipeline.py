@@ -1,0 +1,194 @@
+"""The Pipeline view in headless Chromium against a Petrel running a real petrel.yaml (an
+`external` source naming the metrics topic that HTTP ingest writes, read by a `blackhole`
+sink, while a writer posts points): the page shows a node per component with live events/s,
+the "Reload config" button applies a changed file and lists a refused one's problems, and
+the layout puts each kind of node in its column. Screenshots go to artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import requests
+
+from dashboard_data import wait_queryable
+from test_dashboard_browser import SHOTS, browser, console_errors, open_page, wait_js  # noqa: F401 (browser is a fixture)
+
+pytestmark = pytest.mark.timeout(300)
+
+CONFIG = """\
+sources:
+  ingest:
+    type: external
+    topic: metrics
+sinks:
+  count:
+    type: blackhole
+    inputs: [ingest]
+"""
+COMPONENTS = {"ingest": "source", "count": "sink"}
+
+
+class Writer(threading.Thread):
+    """Writes a point through /write every 100 ms, so the `count` sink that reads the metrics topic has a live rate."""
+
+    def __init__(self, base: str):
+        super().__init__(daemon=True)
+        self.base = base
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        i = 0
+        while not self.stopped.wait(0.1):
+            i += 1
+            try:
+                requests.post(self.base + "/write?precision=ms", data=f"ui_probe value={i} {int(time.time() * 1000)}", timeout=5)
+            except requests.RequestException:
+                pass
+
+
+@pytest.fixture(scope="module")
+def server(petrel_factory, tmp_path_factory):
+    config = tmp_path_factory.mktemp("pipeline-ui") / "petrel.yaml"
+    config.write_text(CONFIG)
+    s = petrel_factory.start(extra_args=["--config", str(config)])
+    s.config_path = config
+    writer = Writer(s.base)
+    writer.start()
+    wait_queryable(s.base, "ui_probe_value", timeout=20)
+    yield s
+    writer.stopped.set()
+    writer.join(timeout=5)
+
+
+def pipeline_ready(n: int) -> str:
+    return f"return window.petrel.pipeline && window.petrel.pipeline.components === {n} && document.querySelectorAll('.pnode').length > 0"
+
+
+def canvas_report(driver) -> dict:
+    """Per panel title: the number of series, the painted pixels of its main canvas, table rows and any error."""
+    return driver.execute_script("""
+      return Object.fromEntries(window.petrel.panels.map(p => {
+        const c = p.body.querySelector('canvas.main');
+        let ink = 0;
+        if (c && c.width && c.height) {
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < d.length; i += 16) if (d[i] > 0) ink++;
+        }
+        return [p.panel.title, {series: p.series.length, ink, error: p.error || null,
+                                rows: p.body.querySelectorAll('tbody tr').length, text: p.body.textContent.slice(0, 60)}];
+      }));""")
+
+
+def test_the_pipeline_page_shows_every_component_with_live_rates(browser, server):
+    open_page(browser, server.base + "/pipeline", pipeline_ready(len(COMPONENTS)), "pipeline-live")
+    keys = browser.execute_script("return [...document.querySelectorAll('.pnode')].map(n => n.dataset.key)")
+    for cid in COMPONENTS:
+        assert f"c:{cid}" in keys, (cid, keys)
+    # Topics sit in their own column between the sources and the sink, linked by drawn edges.
+    columns = browser.execute_script("return [...document.querySelectorAll('.pcol h2')].map(h => h.textContent)")
+    assert columns[0] == "Sources" and columns[-1] == "Sinks" and "Topics" in columns, columns
+    assert browser.execute_script("return document.querySelectorAll('.plinks path[marker-end]').length") >= 2
+    # Rates come from two snapshots; wait for the sink's node to show a non-zero events/s in.
+    text = wait_js(browser, """const b = document.querySelector('.pnode[data-key="c:count"] [data-rate=in]');
+        return b && !/^0(\\.0+)?\\/s$/.test(b.textContent) && b.textContent""", timeout=15, what="a live events/s on count")
+    assert text.endswith("/s"), text
+    polls = browser.execute_script("return window.petrel.pipeline.polls")
+    wait_js(browser, f"return window.petrel.pipeline.polls > {polls}", timeout=5, what="the 2 s poll")
+    rows = browser.execute_script("return [...document.querySelectorAll('#components tbody tr')].map(r => r.dataset.key)")
+    assert sorted(rows) == sorted(f"c:{c}" for c in COMPONENTS)
+    # Keyboard: nodes take focus, Enter selects one and marks its row.
+    node = browser.find_element("css selector", '.pnode[data-key="c:ingest"]')
+    node.send_keys("\ue007")  # Enter
+    assert browser.execute_script("return document.querySelector('#components tr.selected')?.dataset.key") == "c:ingest"
+    node.send_keys("\ue014")  # ArrowRight moves to the topics column
+    assert browser.execute_script("return document.activeElement.dataset.key").startswith("t:")
+    browser.save_screenshot(str(SHOTS / "pipeline-selected.png"))
+    assert console_errors(browser) == []
+
+
+def test_the_pipeline_page_stacks_on_a_phone_and_in_dark_theme(browser, server):
+    browser.set_window_size(390, 844)
+    try:
+        open_page(browser, server.base + "/pipeline", pipeline_ready(len(COMPONENTS)), "pipeline-phone")
+        browser.find_element("id", "theme").click()
+        wait_js(browser, pipeline_ready(len(COMPONENTS)) + " && document.documentElement.dataset.theme === 'dark'", what="dark theme")
+        time.sleep(0.3)
+        browser.save_screenshot(str(SHOTS / "pipeline-phone-dark.png"))
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 400, f"page is {width}px wide on a 390px screen"
+        lefts = browser.execute_script("return [...document.querySelectorAll('.pcol')].map(c => Math.round(c.getBoundingClientRect().left))")
+        assert len(set(lefts)) == 1, f"columns do not stack: {lefts}"
+        browser.find_element("id", "theme").click()
+    finally:
+        browser.set_window_size(1280, 900)
+    assert console_errors(browser) == []
+
+
+def test_reload_applies_a_changed_file_and_shows_a_refused_ones_problems(browser, server):
+    open_page(browser, server.base + "/pipeline", pipeline_ready(len(COMPONENTS)), "pipeline-before-reload")
+    try:
+        server.config_path.write_text(CONFIG + "  spare:\n    type: blackhole\n    inputs: [ingest]\n")
+        browser.find_element("id", "reload").click()
+        result = wait_js(browser, "return window.petrel.pipeline.reload", what="the reload answer")
+        assert result["ok"], result
+        assert "spare" in result["changes"]["started"], result
+        report = browser.find_element("id", "reloadResult").text
+        assert "Started: spare" in report, report
+        wait_js(browser, pipeline_ready(len(COMPONENTS) + 1) + " && document.querySelector('.pnode[data-key=\"c:spare\"]')",
+                what="the new sink's node")
+        browser.save_screenshot(str(SHOTS / "pipeline-reloaded.png"))
+
+        # A file that does not validate: the answer's problems are listed, the graph stays as it was.
+        browser.execute_script("window.petrel.pipeline.reload = null")
+        server.config_path.write_text(CONFIG + "  broken:\n    type: no_such_sink\n    inputs: [ingest]\n")
+        browser.find_element("id", "reload").click()
+        result = wait_js(browser, "return window.petrel.pipeline.reload", what="the refused reload")
+        assert not result["ok"], result
+        report = browser.find_element("id", "reloadResult").text
+        assert "not applied" in report and "no_such_sink" in report, report
+        browser.save_screenshot(str(SHOTS / "pipeline-reload-refused.png"))
+        time.sleep(2.5)  # one more poll: the running graph is unchanged
+        assert browser.execute_script("return window.petrel.pipeline.components") == len(COMPONENTS) + 1
+        api = requests.get(server.base + "/api/v1/pipeline", timeout=5).json()["data"]
+        assert {c["id"] for c in api["components"]} == set(COMPONENTS) | {"spare"}
+    finally:
+        server.config_path.write_text(CONFIG)
+        requests.post(server.base + "/api/v1/pipeline/reload", timeout=10)
+    # The refused reload's 400 is the one console error the page may log.
+    assert console_errors(browser, allow=("/api/v1/pipeline/reload",)) == []
+
+
+def test_the_layout_puts_each_kind_in_its_column_and_orders_by_what_feeds_it(browser, server):
+    """The pure layout function, run in the page on a hand-written answer with a transform chain
+    (the API's shape, no server state involved)."""
+    open_page(browser, server.base + "/pipeline", pipeline_ready(len(COMPONENTS)), "pipeline-layout")
+    answer = {
+        "components": [
+            {"id": "b_src", "kind": "source", "type": "statsd", "inputs": [], "topic": "b_src"},
+            {"id": "a_src", "kind": "source", "type": "syslog", "inputs": [], "topic": "a_src"},
+            {"id": "parse", "kind": "transform", "type": "remap", "inputs": ["a_src"], "topic": "parsed"},
+            {"id": "db", "kind": "sink", "type": "tsdb", "inputs": ["b_src"], "topic": None},
+            {"id": "logs", "kind": "sink", "type": "file", "inputs": ["parse"], "topic": None},
+        ],
+        "topics": [{"name": n, "partitions": 1, "endOffset": 0, "sizeBytes": 0} for n in ["a_src", "b_src", "parsed", "metrics"]],
+        "edges": [{"from": "b_src", "to": "db", "topic": "b_src"}, {"from": "a_src", "to": "parse", "topic": "a_src"},
+                  {"from": "parse", "to": "logs", "topic": "parsed"}],
+    }
+    layout = browser.execute_async_script("""const done = arguments[arguments.length - 1];
+        import('/static/js/pipelinegraph.js').then(m => {
+          const l = m.layoutPipeline(arguments[0]);
+          done({columns: l.columns.map(c => [c.title, c.nodes.map(n => n.key)]), links: l.links.map(k => k.from + '>' + k.to)});
+        }, e => done({error: String(e)}));""", answer)
+    assert layout.get("error") is None, layout
+    assert layout["columns"] == [
+        ["Sources", ["c:a_src", "c:b_src"]],
+        ["Topics", ["t:a_src", "t:b_src", "t:metrics"]],
+        ["Transforms", ["c:parse"]],
+        ["Topics", ["t:parsed"]],
+        # Sinks follow the order of the topics that feed them: logs reads parsed (row 0), db reads b_src.
+        ["Sinks", ["c:logs", "c:db"]],
+    ], layout["columns"]
+    assert sorted(layout["links"]) == sorted(["c:a_src>t:a_src", "c:b_src>t:b_src", "c:parse>t:parsed",
+                                              "t:b_src>c:db", "t:a_src>c:parse", "t:parsed>c:logs"])
