@@ -21,6 +21,8 @@ public struct ComponentRegistry: Sendable {
         registry.register(sink: BlackholeSinkConfig.self)
         // Sources
         registry.register(source: ExternalSourceConfig.self)
+        registry.register(source: HostSourceConfig.self)
+        registry.register(source: StatsDSourceConfig.self)
         return registry
     }()
 
