@@ -8,6 +8,7 @@ public struct CodecError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case lineProtocol = "line_protocol"
         case prometheusText = "prometheus_text"
+        case syslog
     }
 
     public var code: Code

@@ -67,7 +67,8 @@ public final class PetrelComponents: Sendable {
         if let kafka = config.kafkaAddress { reserved.append(ListenAddress(.tcp, host: kafka.host, port: kafka.port)) }
         pipeline = PipelineRuntime(topics: topics, environment: PipelineEnvironment(
             dataDir: config.dataDir, metricsTopic: config.metricsTopic, httpAddress: config.httpAddress.description,
-            reservedListens: reserved), logger: logger, timeSource: timeSource)
+            reservedListens: reserved, kafkaAddress: config.kafkaAddress?.description),
+            logger: logger, timeSource: timeSource)
         if let address = config.kafkaAddress {
             let kafka = config.kafka
             kafkaBroker = try KafkaBroker(config: BrokerConfig(

@@ -42,12 +42,16 @@ public struct PipelineEnvironment: Sendable {
     public var httpAddress: String
     /// Sockets Petrel itself listens on (HTTP, Kafka); components may not take them.
     public var reservedListens: [ListenAddress]
+    /// Petrel's own Kafka listener, `host:port`, when it runs (the `kafka`
+    /// source's default bootstrap server).
+    public var kafkaAddress: String?
 
     public init(dataDir: String, metricsTopic: String = "metrics", httpAddress: String = "127.0.0.1:7070",
-                reservedListens: [ListenAddress] = []) {
+                reservedListens: [ListenAddress] = [], kafkaAddress: String? = nil) {
         self.dataDir = dataDir
         self.metricsTopic = metricsTopic
         self.httpAddress = httpAddress
         self.reservedListens = reservedListens
+        self.kafkaAddress = kafkaAddress
     }
 }

@@ -23,6 +23,11 @@ public struct ComponentRegistry: Sendable {
         registry.register(source: ExternalSourceConfig.self)
         registry.register(source: HostSourceConfig.self)
         registry.register(source: StatsDSourceConfig.self)
+        registry.register(source: SyslogSourceConfig.self)
+        registry.register(source: RandomWalkSourceConfig.self)
+        registry.register(source: KafkaSourceConfig.self)
+        registry.register(source: DemoWeblogsSourceConfig.self)
+        registry.register(source: CSVSourceConfig.self)
         return registry
     }()
 
