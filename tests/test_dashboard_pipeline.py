@@ -1,8 +1,10 @@
-"""The Pipeline view in headless Chromium against a Petrel running a real petrel.yaml (an
-`external` source naming the metrics topic that HTTP ingest writes, read by a `blackhole`
-sink, while a writer posts points): the page shows a node per component with live events/s,
-the "Reload config" button applies a changed file and lists a refused one's problems, and
-the layout puts each kind of node in its column. Screenshots go to artifacts/screenshots/."""
+"""The Pipeline view and the Host and Demo built-in dashboards in headless Chromium, against a
+Petrel running a real petrel.yaml: the `host` source, the `random_walk` and `demo_weblogs`
+generators and a `tsdb` sink, and an `external` source naming the metrics topic that HTTP
+ingest writes, read by a `blackhole` sink while a writer posts points. The page shows a node
+per component with live events/s, the "Reload config" button applies a changed file and lists
+a refused one's problems, the layout puts each kind of node in its column, and the dashboards
+draw non-empty canvases from the sources' data. Screenshots go to artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -22,12 +24,27 @@ sources:
   ingest:
     type: external
     topic: metrics
+  walk:
+    type: random_walk
+    interval: 1s
+  weblogs:
+    type: demo_weblogs
+    rate: 50
+    metrics_topic: metrics
+    metrics_interval: 1s
+  machine:
+    type: host
+    interval: 1s
 sinks:
   count:
     type: blackhole
     inputs: [ingest]
+  db:
+    type: tsdb
+    inputs: [walk, machine]
 """
-COMPONENTS = {"ingest": "source", "count": "sink"}
+COMPONENTS = {"ingest": "source", "walk": "source", "weblogs": "source", "machine": "source",
+              "count": "sink", "db": "sink"}
 
 
 class Writer(threading.Thread):
@@ -56,7 +73,9 @@ def server(petrel_factory, tmp_path_factory):
     s.config_path = config
     writer = Writer(s.base)
     writer.start()
-    wait_queryable(s.base, "ui_probe_value", timeout=20)
+    # The sources write every second; the dashboards need a few points of each series.
+    for q in ["ui_probe_value", "random_walk_value", "cpu_usage_idle", "demo_http_requests_count"]:
+        wait_queryable(s.base, q, timeout=20)
     yield s
     writer.stopped.set()
     writer.join(timeout=5)
@@ -90,10 +109,11 @@ def test_the_pipeline_page_shows_every_component_with_live_rates(browser, server
     columns = browser.execute_script("return [...document.querySelectorAll('.pcol h2')].map(h => h.textContent)")
     assert columns[0] == "Sources" and columns[-1] == "Sinks" and "Topics" in columns, columns
     assert browser.execute_script("return document.querySelectorAll('.plinks path[marker-end]').length") >= 2
-    # Rates come from two snapshots; wait for the sink's node to show a non-zero events/s in.
-    text = wait_js(browser, """const b = document.querySelector('.pnode[data-key="c:count"] [data-rate=in]');
-        return b && !/^0(\\.0+)?\\/s$/.test(b.textContent) && b.textContent""", timeout=15, what="a live events/s on count")
-    assert text.endswith("/s"), text
+    # Rates come from two snapshots; wait for non-zero events/s out of the generator and into the sink.
+    for key, way in [("c:walk", "out"), ("c:machine", "out"), ("c:count", "in")]:
+        text = wait_js(browser, f"""const b = document.querySelector('.pnode[data-key="{key}"] [data-rate={way}]');
+            return b && !/^0(\\.0+)?\\/s$/.test(b.textContent) && b.textContent""", timeout=15, what=f"a live events/s {way} of {key}")
+        assert text.endswith("/s"), text
     polls = browser.execute_script("return window.petrel.pipeline.polls")
     wait_js(browser, f"return window.petrel.pipeline.polls > {polls}", timeout=5, what="the 2 s poll")
     rows = browser.execute_script("return [...document.querySelectorAll('#components tbody tr')].map(r => r.dataset.key)")
@@ -123,6 +143,36 @@ def test_the_pipeline_page_stacks_on_a_phone_and_in_dark_theme(browser, server):
         browser.find_element("id", "theme").click()
     finally:
         browser.set_window_size(1280, 900)
+    assert console_errors(browser) == []
+
+
+def test_the_host_dashboard_draws_the_host_sources_metrics(browser, server):
+    # Rates need two samples inside the window.
+    wait_queryable(server.base, "rate(net_bytes_recv[1m])", timeout=20)
+    open_page(browser, server.base + "/dashboards/host?from=now-5m&to=now",
+              "return window.petrel.dashboardDrawnMs != null", "dashboard-host-data")
+    report = canvas_report(browser)
+    for title in ["CPU busy", "Memory used", "CPU by mode", "CPU busy per core", "Memory", "Load", "Disk I/O",
+                  "Network", "Processes", "Disk used"]:
+        r = report[title]
+        assert r["error"] is None and r["series"] > 0 and r["ink"] > 50, (title, r)
+    for title in ["Uptime", "Processes (total)", "Load (1m)", "Swap used", "Swap used over time"]:
+        assert report[title]["series"] > 0, (title, report[title])
+    assert report["Disks"]["rows"] > 0, report["Disks"]
+    assert report["Disk used by mount"]["series"] > 0, report["Disk used by mount"]
+    assert console_errors(browser) == []
+
+
+def test_the_demo_dashboard_draws_the_generators_metrics(browser, server):
+    open_page(browser, server.base + "/dashboards/demo?from=now-5m&to=now",
+              "return window.petrel.dashboardDrawnMs != null", "dashboard-demo-data")
+    report = canvas_report(browser)
+    assert report["Random walk"]["series"] == 10 and report["Random walk"]["ink"] > 50, report["Random walk"]
+    assert report["Random walk now"]["rows"] == 10, report["Random walk now"]
+    for title in ["Requests/s by status", "Request latency", "Requests/s by method"]:
+        r = report[title]
+        assert r["error"] is None and r["series"] > 0 and r["ink"] > 50, (title, r)
+    assert report["Requests/s (1m)"]["series"] > 0, report["Requests/s (1m)"]
     assert console_errors(browser) == []
 
 
