@@ -176,6 +176,25 @@ def test_the_demo_dashboard_draws_the_generators_metrics(browser, server):
     assert console_errors(browser) == []
 
 
+def test_the_petrel_dashboard_draws_the_pipeline_component_panels(browser, server):
+    # Stand-in for the self-scrape: Petrel's own /metrics (with the petrel_component_* series of
+    # the running components) imported three times, a second apart, so rates have two points.
+    for _ in range(3):
+        text = requests.get(server.base + "/metrics", timeout=5).text
+        assert "petrel_component_sent_events_total" in text
+        r = requests.post(server.base + "/api/v1/import/prometheus", data=text, timeout=5)
+        assert r.status_code in (200, 204), r.text
+        time.sleep(1.0)
+    wait_queryable(server.base, "petrel_component_sent_events_total")
+    open_page(browser, server.base + "/dashboards/petrel?from=now-5m&to=now",
+              "return window.petrel.dashboardDrawnMs != null", "dashboard-petrel-pipeline")
+    report = canvas_report(browser)
+    for title in ["Component events in/s", "Component events out/s", "Component bytes in/out", "Sink consumer lag (records)"]:
+        r = report[title]
+        assert r["error"] is None and r["series"] > 0 and r["ink"] > 50, (title, r)
+    assert report["Components (events sent)"]["rows"] >= len(COMPONENTS), report["Components (events sent)"]
+
+
 def test_reload_applies_a_changed_file_and_shows_a_refused_ones_problems(browser, server):
     open_page(browser, server.base + "/pipeline", pipeline_ready(len(COMPONENTS)), "pipeline-before-reload")
     try:
