@@ -9,6 +9,7 @@ async function call(url, init) {
     const err = new Error(body?.error || `${res.status} ${res.statusText}`);
     err.status = res.status;
     err.type = body?.errorType;
+    err.body = body;
     throw err;
   }
   return body?.data ?? body;
@@ -26,5 +27,7 @@ export const api = {
   saveDashboard: (uid, model) => call(`/api/v1/dashboards/${encodeURIComponent(uid)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(model) }),
   deleteDashboard: (uid) => call(`/api/v1/dashboards/${encodeURIComponent(uid)}`, { method: 'DELETE' }),
   importDashboard: (text) => call('/api/v1/dashboards/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: text }),
+  pipeline: () => call('/api/v1/pipeline'),
+  reloadPipeline: () => call('/api/v1/pipeline/reload', { method: 'POST' }),
   get: (url) => call(url),
 };

@@ -60,6 +60,36 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   .grid .panel { grid-column:1 / -1 !important; grid-row:auto !important; height:240px; }
   .grid .panel.row { height:auto; }
 }
+.pgraph { position:relative; display:grid; grid-template-columns:repeat(var(--cols), minmax(170px, 1fr)); column-gap:56px; margin-bottom:16px; overflow-x:auto; overflow-y:hidden; padding-bottom:4px; }
+.pgraph .plinks { position:absolute; left:0; top:0; pointer-events:none; overflow:visible; }
+.plinks path { fill:none; stroke:var(--muted); stroke-width:1.5; }
+.plinks marker path { fill:var(--muted); stroke:none; }
+.plinks text { fill:var(--muted); font-size:11px; paint-order:stroke; stroke:var(--bg); stroke-width:3px; }
+.pcol { display:flex; flex-direction:column; gap:10px; justify-content:center; position:relative; z-index:1; padding-top:24px; }
+.pcol h2 { position:absolute; top:0; font-size:12px; text-transform:uppercase; letter-spacing:.05em; color:var(--muted); margin:0; }
+.pio { display:none; color:var(--muted); margin-top:2px; }
+.pnode { background:var(--panel); border:1px solid var(--border); border-left:4px solid var(--accent); border-radius:4px; padding:6px 8px; font-size:12px; cursor:pointer; }
+.pnode.topic { border-left-color:var(--muted); border-style:dashed solid dashed solid; }
+.pnode.sink { border-left-color:#73bf69; }
+.pnode.transform { border-left-color:#b877d9; }
+.pnode.failed { border-color:var(--err); }
+.pnode.selected, #components tr.selected { outline:2px solid var(--accent); }
+.pnode header { display:flex; gap:6px; align-items:center; flex-wrap:wrap; margin-bottom:4px; }
+.pnode header strong { overflow-wrap:anywhere; }
+.pstats { display:flex; flex-wrap:wrap; gap:2px 10px; color:var(--muted); }
+.pstats b { color:var(--fg); font-weight:600; }
+.pstate { margin-left:auto; font-size:11px; }
+.pstate.running { color:#56a64b; }
+.pstate.failed, .pstate.restarting, .perr { color:var(--err); }
+.plast { margin:4px 0 0; font-size:11px; overflow:hidden; text-overflow:ellipsis; display:-webkit-box; -webkit-line-clamp:2; -webkit-box-orient:vertical; }
+.scroll-x { overflow-x:auto; }
+@media (max-width: 700px) {
+  .pgraph { display:flex; flex-direction:column; gap:12px; }
+  .pgraph .plinks { display:none; }
+  .pcol h2 { position:static; }
+  .pcol { padding-top:0; }
+  .pio { display:block; }
+}
 
 """####),
         ("dashboards/demo.json", ####"""
@@ -67,7 +97,8 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   "uid": "demo",
   "title": "Demo",
   "tags": [
-    "demo"
+    "demo",
+    "builtin"
   ],
   "time": {
     "from": "now-15m",
@@ -82,21 +113,21 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       "gridPos": {
         "x": 0,
         "y": 0,
-        "w": 24,
+        "w": 16,
         "h": 8
       },
       "targets": [
         {
           "refId": "A",
-          "expr": "random_walk",
-          "legendFormat": "{{series}}"
+          "expr": "random_walk_value",
+          "legendFormat": "series {{series}}"
         }
       ],
       "fieldConfig": {
         "defaults": {
           "unit": "short",
           "custom": {
-            "fillOpacity": 10,
+            "fillOpacity": 0,
             "stacking": {
               "mode": "none"
             },
@@ -109,8 +140,32 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
     },
     {
       "id": 2,
+      "type": "table",
+      "title": "Random walk now",
+      "gridPos": {
+        "x": 16,
+        "y": 0,
+        "w": 8,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "random_walk_value",
+          "legendFormat": "{{series}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "decimals": 2
+        }
+      }
+    },
+    {
+      "id": 3,
       "type": "stat",
-      "title": "Web requests/s",
+      "title": "Requests/s (1m)",
       "gridPos": {
         "x": 0,
         "y": 8,
@@ -120,7 +175,7 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       "targets": [
         {
           "refId": "A",
-          "expr": "sum(rate(demo_weblogs_requests_total[$__rate_interval]))"
+          "expr": "sum(sum_over_time(demo_http_requests_count[1m])) / 60"
         }
       ],
       "fieldConfig": {
@@ -137,19 +192,65 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       }
     },
     {
-      "id": 3,
-      "type": "timeseries",
-      "title": "Web requests by status",
+      "id": 4,
+      "type": "stat",
+      "title": "Server errors",
       "gridPos": {
-        "x": 6,
-        "y": 8,
-        "w": 18,
-        "h": 8
+        "x": 0,
+        "y": 13,
+        "w": 6,
+        "h": 5
       },
       "targets": [
         {
           "refId": "A",
-          "expr": "sum by (status) (rate(demo_weblogs_requests_total[$__rate_interval]))",
+          "expr": "(sum(sum_over_time(demo_http_requests_count{status=~\"5..\"}[1m])) or vector(0)) / sum(sum_over_time(demo_http_requests_count[1m]))"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percentunit",
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "orange",
+                "value": 0.02
+              },
+              {
+                "color": "red",
+                "value": 0.05
+              }
+            ]
+          }
+        }
+      },
+      "options": {
+        "reduceOptions": {
+          "calcs": [
+            "lastNotNull"
+          ]
+        }
+      }
+    },
+    {
+      "id": 5,
+      "type": "timeseries",
+      "title": "Requests/s by status",
+      "gridPos": {
+        "x": 6,
+        "y": 8,
+        "w": 18,
+        "h": 10
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (status) (sum_over_time(demo_http_requests_count[1m])) / 60",
           "legendFormat": "{{status}}"
         }
       ],
@@ -167,6 +268,88 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
           }
         }
       }
+    },
+    {
+      "id": 6,
+      "type": "timeseries",
+      "title": "Request latency",
+      "gridPos": {
+        "x": 0,
+        "y": 18,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "max(demo_http_request_duration_ms_p99)",
+          "legendFormat": "p99 (worst)"
+        },
+        {
+          "refId": "B",
+          "expr": "avg(demo_http_request_duration_ms_p50)",
+          "legendFormat": "p50"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "ms",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "line"
+            }
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "red",
+                "value": 500
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      "id": 7,
+      "type": "timeseries",
+      "title": "Requests/s by method",
+      "gridPos": {
+        "x": 12,
+        "y": 18,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (method) (sum_over_time(demo_http_requests_count[1m])) / 60",
+          "legendFormat": "{{method}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "reqps",
+          "custom": {
+            "fillOpacity": 0,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
     }
   ]
 }
@@ -177,13 +360,14 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   "uid": "host",
   "title": "Host",
   "tags": [
-    "host"
+    "host",
+    "builtin"
   ],
   "time": {
     "from": "now-1h",
     "to": "now"
   },
-  "refresh": "30s",
+  "refresh": "10s",
   "templating": {
     "list": [
       {
@@ -208,7 +392,7 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       "gridPos": {
         "x": 0,
         "y": 0,
-        "w": 6,
+        "w": 4,
         "h": 5
       },
       "targets": [
@@ -254,9 +438,9 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       "type": "gauge",
       "title": "Memory used",
       "gridPos": {
-        "x": 6,
+        "x": 4,
         "y": 0,
-        "w": 6,
+        "w": 4,
         "h": 5
       },
       "targets": [
@@ -299,12 +483,60 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
     },
     {
       "id": 3,
+      "type": "gauge",
+      "title": "Swap used",
+      "gridPos": {
+        "x": 8,
+        "y": 0,
+        "w": 4,
+        "h": 5
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "avg(swap_used_percent{host=~\"$host\"})"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percent",
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "orange",
+                "value": 70
+              },
+              {
+                "color": "red",
+                "value": 90
+              }
+            ]
+          },
+          "min": 0,
+          "max": 100
+        }
+      },
+      "options": {
+        "reduceOptions": {
+          "calcs": [
+            "lastNotNull"
+          ]
+        }
+      }
+    },
+    {
+      "id": 4,
       "type": "stat",
       "title": "Load (1m)",
       "gridPos": {
         "x": 12,
         "y": 0,
-        "w": 6,
+        "w": 4,
         "h": 5
       },
       "targets": [
@@ -327,13 +559,13 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       }
     },
     {
-      "id": 4,
+      "id": 5,
       "type": "stat",
       "title": "Uptime",
       "gridPos": {
-        "x": 18,
+        "x": 16,
         "y": 0,
-        "w": 6,
+        "w": 4,
         "h": 5
       },
       "targets": [
@@ -356,9 +588,38 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       }
     },
     {
-      "id": 5,
+      "id": 6,
+      "type": "stat",
+      "title": "Processes (total)",
+      "gridPos": {
+        "x": 20,
+        "y": 0,
+        "w": 4,
+        "h": 5
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum(processes_total{host=~\"$host\"})"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short"
+        }
+      },
+      "options": {
+        "reduceOptions": {
+          "calcs": [
+            "lastNotNull"
+          ]
+        }
+      }
+    },
+    {
+      "id": 7,
       "type": "timeseries",
-      "title": "CPU",
+      "title": "CPU by mode",
       "gridPos": {
         "x": 0,
         "y": 5,
@@ -368,39 +629,30 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       "targets": [
         {
           "refId": "A",
-          "expr": "avg by (host) (cpu_usage_user{cpu=\"cpu-total\",host=~\"$host\"})",
-          "legendFormat": "user {{host}}"
-        },
-        {
-          "refId": "A",
-          "expr": "avg by (host) (cpu_usage_system{cpu=\"cpu-total\",host=~\"$host\"})",
-          "legendFormat": "system {{host}}"
-        },
-        {
-          "refId": "A",
-          "expr": "avg by (host) (cpu_usage_iowait{cpu=\"cpu-total\",host=~\"$host\"})",
-          "legendFormat": "iowait {{host}}"
+          "expr": "avg by (mode) (label_replace({__name__=~\"cpu_usage_(user|system|iowait|nice|irq|softirq|steal|guest|guest_nice)\",cpu=\"cpu-total\",host=~\"$host\"}, \"mode\", \"$1\", \"__name__\", \"cpu_usage_(.+)\"))",
+          "legendFormat": "{{mode}}"
         }
       ],
       "fieldConfig": {
         "defaults": {
           "unit": "percent",
           "custom": {
-            "fillOpacity": 30,
+            "fillOpacity": 40,
             "stacking": {
               "mode": "normal"
             },
             "thresholdsStyle": {
               "mode": "off"
             }
-          }
+          },
+          "min": 0
         }
       }
     },
     {
-      "id": 6,
+      "id": 8,
       "type": "timeseries",
-      "title": "Memory",
+      "title": "CPU busy per core",
       "gridPos": {
         "x": 12,
         "y": 5,
@@ -410,13 +662,62 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       "targets": [
         {
           "refId": "A",
-          "expr": "mem_used{host=~\"$host\"}",
-          "legendFormat": "used {{host}}"
-        },
+          "expr": "100 - avg by (cpu) (cpu_usage_idle{cpu=~\"cpu[0-9]+\",host=~\"$host\"})",
+          "legendFormat": "{{cpu}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percent",
+          "custom": {
+            "fillOpacity": 0,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          },
+          "min": 0,
+          "max": 100
+        }
+      }
+    },
+    {
+      "id": 9,
+      "type": "timeseries",
+      "title": "Memory",
+      "gridPos": {
+        "x": 0,
+        "y": 13,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
         {
           "refId": "A",
-          "expr": "mem_available{host=~\"$host\"}",
-          "legendFormat": "available {{host}}"
+          "expr": "sum(mem_used{host=~\"$host\"})",
+          "legendFormat": "used"
+        },
+        {
+          "refId": "B",
+          "expr": "sum(mem_cached{host=~\"$host\"})",
+          "legendFormat": "cached"
+        },
+        {
+          "refId": "C",
+          "expr": "sum(mem_buffered{host=~\"$host\"})",
+          "legendFormat": "buffered"
+        },
+        {
+          "refId": "D",
+          "expr": "sum(mem_available{host=~\"$host\"})",
+          "legendFormat": "available"
+        },
+        {
+          "refId": "E",
+          "expr": "sum(mem_total{host=~\"$host\"})",
+          "legendFormat": "total"
         }
       ],
       "fieldConfig": {
@@ -435,12 +736,309 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
       }
     },
     {
-      "id": 7,
+      "id": 10,
+      "type": "timeseries",
+      "title": "Swap used over time",
+      "gridPos": {
+        "x": 12,
+        "y": 13,
+        "w": 6,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "swap_used_percent{host=~\"$host\"}",
+          "legendFormat": "{{host}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percent",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "line"
+            }
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "orange",
+                "value": 70
+              },
+              {
+                "color": "red",
+                "value": 90
+              }
+            ]
+          },
+          "min": 0,
+          "max": 100
+        }
+      }
+    },
+    {
+      "id": 11,
+      "type": "timeseries",
+      "title": "Load",
+      "gridPos": {
+        "x": 18,
+        "y": 13,
+        "w": 6,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "avg(system_load1{host=~\"$host\"})",
+          "legendFormat": "1m"
+        },
+        {
+          "refId": "B",
+          "expr": "avg(system_load5{host=~\"$host\"})",
+          "legendFormat": "5m"
+        },
+        {
+          "refId": "C",
+          "expr": "avg(system_load15{host=~\"$host\"})",
+          "legendFormat": "15m"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "custom": {
+            "fillOpacity": 0,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 12,
+      "type": "bargauge",
+      "title": "Disk used by mount",
+      "gridPos": {
+        "x": 0,
+        "y": 21,
+        "w": 10,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "disk_used_percent{host=~\"$host\"}",
+          "legendFormat": "{{path}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percent",
+          "min": 0,
+          "max": 100,
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "orange",
+                "value": 70
+              },
+              {
+                "color": "red",
+                "value": 90
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      "id": 13,
+      "type": "table",
+      "title": "Disks",
+      "gridPos": {
+        "x": 10,
+        "y": 21,
+        "w": 14,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "max by (path, device, fstype) (disk_used_percent{host=~\"$host\"})",
+          "legendFormat": "{{path}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percent",
+          "decimals": 1,
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "orange",
+                "value": 70
+              },
+              {
+                "color": "red",
+                "value": 90
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      "id": 14,
+      "type": "timeseries",
+      "title": "Disk I/O",
+      "gridPos": {
+        "x": 0,
+        "y": 29,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (name) (rate(diskio_read_bytes{host=~\"$host\"}[$__rate_interval]))",
+          "legendFormat": "read {{name}}"
+        },
+        {
+          "refId": "B",
+          "expr": "-sum by (name) (rate(diskio_write_bytes{host=~\"$host\"}[$__rate_interval]))",
+          "legendFormat": "write {{name}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "Bps",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 15,
+      "type": "timeseries",
+      "title": "Network",
+      "gridPos": {
+        "x": 12,
+        "y": 29,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (interface) (rate(net_bytes_recv{interface!=\"lo\",host=~\"$host\"}[$__rate_interval]))",
+          "legendFormat": "rx {{interface}}"
+        },
+        {
+          "refId": "B",
+          "expr": "-sum by (interface) (rate(net_bytes_sent{interface!=\"lo\",host=~\"$host\"}[$__rate_interval]))",
+          "legendFormat": "tx {{interface}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "Bps",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 16,
+      "type": "timeseries",
+      "title": "Processes",
+      "gridPos": {
+        "x": 0,
+        "y": 37,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum(processes_running{host=~\"$host\"})",
+          "legendFormat": "running"
+        },
+        {
+          "refId": "B",
+          "expr": "sum(processes_sleeping{host=~\"$host\"})",
+          "legendFormat": "sleeping"
+        },
+        {
+          "refId": "C",
+          "expr": "sum(processes_blocked{host=~\"$host\"})",
+          "legendFormat": "blocked"
+        },
+        {
+          "refId": "D",
+          "expr": "sum(processes_zombies{host=~\"$host\"})",
+          "legendFormat": "zombies"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "custom": {
+            "fillOpacity": 0,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 17,
       "type": "timeseries",
       "title": "Disk used",
       "gridPos": {
-        "x": 0,
-        "y": 13,
+        "x": 12,
+        "y": 37,
         "w": 12,
         "h": 8
       },
@@ -479,123 +1077,9 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
                 "value": 90
               }
             ]
-          }
-        }
-      }
-    },
-    {
-      "id": 8,
-      "type": "timeseries",
-      "title": "Network",
-      "gridPos": {
-        "x": 12,
-        "y": 13,
-        "w": 12,
-        "h": 8
-      },
-      "targets": [
-        {
-          "refId": "A",
-          "expr": "rate(net_bytes_recv{host=~\"$host\",interface!=\"lo\"}[$__rate_interval])",
-          "legendFormat": "rx {{interface}}"
-        },
-        {
-          "refId": "A",
-          "expr": "rate(net_bytes_sent{host=~\"$host\",interface!=\"lo\"}[$__rate_interval])",
-          "legendFormat": "tx {{interface}}"
-        }
-      ],
-      "fieldConfig": {
-        "defaults": {
-          "unit": "Bps",
-          "custom": {
-            "fillOpacity": 10,
-            "stacking": {
-              "mode": "none"
-            },
-            "thresholdsStyle": {
-              "mode": "off"
-            }
-          }
-        }
-      }
-    },
-    {
-      "id": 9,
-      "type": "timeseries",
-      "title": "Disk I/O",
-      "gridPos": {
-        "x": 0,
-        "y": 21,
-        "w": 12,
-        "h": 8
-      },
-      "targets": [
-        {
-          "refId": "A",
-          "expr": "rate(diskio_read_bytes{host=~\"$host\"}[$__rate_interval])",
-          "legendFormat": "read {{name}}"
-        },
-        {
-          "refId": "A",
-          "expr": "rate(diskio_write_bytes{host=~\"$host\"}[$__rate_interval])",
-          "legendFormat": "write {{name}}"
-        }
-      ],
-      "fieldConfig": {
-        "defaults": {
-          "unit": "Bps",
-          "custom": {
-            "fillOpacity": 10,
-            "stacking": {
-              "mode": "none"
-            },
-            "thresholdsStyle": {
-              "mode": "off"
-            }
-          }
-        }
-      }
-    },
-    {
-      "id": 10,
-      "type": "bargauge",
-      "title": "Disk used by mount",
-      "gridPos": {
-        "x": 12,
-        "y": 21,
-        "w": 12,
-        "h": 8
-      },
-      "targets": [
-        {
-          "refId": "A",
-          "expr": "disk_used_percent{host=~\"$host\"}",
-          "legendFormat": "{{path}}"
-        }
-      ],
-      "fieldConfig": {
-        "defaults": {
-          "unit": "percent",
+          },
           "min": 0,
-          "max": 100,
-          "thresholds": {
-            "mode": "absolute",
-            "steps": [
-              {
-                "color": "green",
-                "value": null
-              },
-              {
-                "color": "orange",
-                "value": 70
-              },
-              {
-                "color": "red",
-                "value": 90
-              }
-            ]
-          }
+          "max": 100
         }
       }
     }
@@ -991,6 +1475,225 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
           "instant": true
         }
       ]
+    },
+    {
+      "id": 13,
+      "type": "row",
+      "title": "Pipeline components",
+      "gridPos": {
+        "x": 0,
+        "y": 37,
+        "w": 24,
+        "h": 1
+      },
+      "collapsed": false,
+      "panels": []
+    },
+    {
+      "id": 14,
+      "type": "timeseries",
+      "title": "Component events in/s",
+      "gridPos": {
+        "x": 0,
+        "y": 38,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (component_id) (rate(petrel_component_received_events_total[$__rate_interval]))",
+          "legendFormat": "{{component_id}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 15,
+      "type": "timeseries",
+      "title": "Component events out/s",
+      "gridPos": {
+        "x": 12,
+        "y": 38,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (component_id) (rate(petrel_component_sent_events_total[$__rate_interval]))",
+          "legendFormat": "{{component_id}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 16,
+      "type": "timeseries",
+      "title": "Component bytes in/out",
+      "gridPos": {
+        "x": 0,
+        "y": 46,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (component_id) (rate(petrel_component_received_bytes_total[$__rate_interval]))",
+          "legendFormat": "in {{component_id}}"
+        },
+        {
+          "refId": "B",
+          "expr": "sum by (component_id) (rate(petrel_component_sent_bytes_total[$__rate_interval]))",
+          "legendFormat": "out {{component_id}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "Bps",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 17,
+      "type": "timeseries",
+      "title": "Component errors and discards/s",
+      "gridPos": {
+        "x": 12,
+        "y": 46,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (component_id) (rate(petrel_component_errors_total[$__rate_interval]))",
+          "legendFormat": "errors {{component_id}}"
+        },
+        {
+          "refId": "B",
+          "expr": "sum by (component_id) (rate(petrel_component_discarded_events_total[$__rate_interval]))",
+          "legendFormat": "discarded {{component_id}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "line"
+            }
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              },
+              {
+                "color": "red",
+                "value": 1
+              }
+            ]
+          }
+        }
+      }
+    },
+    {
+      "id": 18,
+      "type": "timeseries",
+      "title": "Sink consumer lag (records)",
+      "gridPos": {
+        "x": 0,
+        "y": 54,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "max by (component_id) (petrel_component_consumer_lag_records)",
+          "legendFormat": "{{component_id}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short",
+          "custom": {
+            "fillOpacity": 10,
+            "stacking": {
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          }
+        }
+      }
+    },
+    {
+      "id": 19,
+      "type": "table",
+      "title": "Components (events sent)",
+      "gridPos": {
+        "x": 12,
+        "y": 54,
+        "w": 12,
+        "h": 8
+      },
+      "targets": [
+        {
+          "refId": "A",
+          "expr": "sum by (component_id, component_kind, component_type) (petrel_component_sent_events_total)",
+          "legendFormat": "{{component_id}}"
+        }
+      ],
+      "fieldConfig": {
+        "defaults": {
+          "unit": "short"
+        }
+      }
     }
   ]
 }
@@ -1035,6 +1738,7 @@ async function call(url, init) {
     const err = new Error(body?.error || `${res.status} ${res.statusText}`);
     err.status = res.status;
     err.type = body?.errorType;
+    err.body = body;
     throw err;
   }
   return body?.data ?? body;
@@ -1052,6 +1756,8 @@ export const api = {
   saveDashboard: (uid, model) => call(`/api/v1/dashboards/${encodeURIComponent(uid)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(model) }),
   deleteDashboard: (uid) => call(`/api/v1/dashboards/${encodeURIComponent(uid)}`, { method: 'DELETE' }),
   importDashboard: (text) => call('/api/v1/dashboards/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: text }),
+  pipeline: () => call('/api/v1/pipeline'),
+  reloadPipeline: () => call('/api/v1/pipeline/reload', { method: 'POST' }),
   get: (url) => call(url),
 };
 
@@ -1751,6 +2457,127 @@ function drawHeatmap(body, panel, state, series, opts) {
 }
 
 """####),
+        ("js/pipelinegraph.js", ####"""
+// The layout of the pipeline graph: which node goes in which column and in what order.
+// Pure functions over the /api/v1/pipeline answer, so the view only draws.
+
+const KIND_ORDER = { source: 0, topic: 1, transform: 2, sink: 3 };
+const KIND_TITLE = { source: 'Sources', topic: 'Topics', transform: 'Transforms', sink: 'Sinks' };
+/** The lowest column each kind may take, so topics nobody in the graph writes still sit after the sources. */
+const MIN_LAYER = { source: 0, topic: 1, transform: 2, sink: 3 };
+
+/**
+ * Turns the API's components, topics and edges into columns of nodes and the links between them.
+ * Nodes are components (`c:<id>`) and topics (`t:<name>`); a component that writes a topic links
+ * to it, and each edge links its topic to the reading component (or the two components directly
+ * when the edge names no topic). Columns are layers of a longest-path layering, sinks always last.
+ */
+export function layoutPipeline(data) {
+  const nodes = new Map();
+  const links = [];
+  const seen = new Set();
+  const addLink = (from, to, topic) => {
+    const key = `${from}>${to}`;
+    if (seen.has(key) || !nodes.has(from) || !nodes.has(to)) return;
+    seen.add(key);
+    links.push({ from, to, topic });
+  };
+  const topicNode = (name) => {
+    const key = `t:${name}`;
+    if (!nodes.has(key)) nodes.set(key, { key, kind: 'topic', id: name, topic: { name } });
+    return key;
+  };
+  for (const t of data.topics || []) nodes.set(`t:${t.name}`, { key: `t:${t.name}`, kind: 'topic', id: t.name, topic: t });
+  for (const c of data.components || []) {
+    const kind = KIND_ORDER[c.kind] != null && c.kind !== 'topic' ? c.kind : 'transform';
+    nodes.set(`c:${c.id}`, { key: `c:${c.id}`, kind, id: c.id, component: c });
+  }
+  for (const c of data.components || []) {
+    if (c.topic && c.kind !== 'sink') addLink(`c:${c.id}`, topicNode(c.topic), c.topic);
+  }
+  for (const e of data.edges || []) {
+    if (e.topic) {
+      addLink(topicNode(e.topic), `c:${e.to}`, e.topic);
+    } else {
+      addLink(`c:${e.from}`, `c:${e.to}`, null);
+    }
+  }
+  // An answer without edges: link each reader to the topic its inputs write.
+  if (!data.edges) {
+    for (const c of data.components || []) {
+      for (const input of c.inputs || []) {
+        const topic = nodes.get(`c:${input}`)?.component?.topic;
+        if (topic) addLink(`t:${topic}`, `c:${c.id}`, topic);
+      }
+    }
+  }
+
+  const layer = assignLayers(nodes, links);
+  const columns = [];
+  for (const node of nodes.values()) {
+    const l = layer.get(node.key);
+    (columns[l] ||= []).push(node);
+  }
+  const dense = columns.filter(Boolean);
+  orderColumns(dense, links);
+  return {
+    columns: dense.map((list) => ({ title: columnTitle(list), nodes: list })),
+    links,
+    nodes,
+  };
+}
+
+/** Longest-path layering from the roots, each kind at least its minimum column, sinks in the last one. */
+function assignLayers(nodes, links) {
+  const layer = new Map();
+  for (const n of nodes.values()) layer.set(n.key, MIN_LAYER[n.kind] ?? 0);
+  // Relax at most |nodes| times: enough for any acyclic graph, and a cycle cannot loop forever.
+  for (let i = 0; i < nodes.size; i++) {
+    let changed = false;
+    for (const { from, to } of links) {
+      const want = layer.get(from) + 1;
+      if (layer.get(to) < want) { layer.set(to, want); changed = true; }
+    }
+    if (!changed) break;
+  }
+  let last = 0;
+  for (const [key, l] of layer) if (nodes.get(key).kind !== 'sink') last = Math.max(last, l);
+  for (const n of nodes.values()) if (n.kind === 'sink') layer.set(n.key, Math.max(last + 1, layer.get(n.key)));
+  // Squeeze out columns nobody uses.
+  const used = [...new Set(layer.values())].sort((a, b) => a - b);
+  for (const [key, l] of layer) layer.set(key, used.indexOf(l));
+  return layer;
+}
+
+/** First column by id, every later one by the mean position of what feeds it (fewer crossings). */
+function orderColumns(columns, links) {
+  const position = new Map();
+  columns.forEach((list, i) => {
+    if (i === 0) {
+      list.sort((a, b) => a.id.localeCompare(b.id));
+    } else {
+      const rank = (n) => {
+        const feeds = links.filter((l) => l.to === n.key && position.has(l.from)).map((l) => position.get(l.from));
+        return feeds.length ? feeds.reduce((a, b) => a + b, 0) / feeds.length : Infinity;
+      };
+      const ranks = new Map(list.map((n) => [n.key, rank(n)]));
+      list.sort((a, b) => ranks.get(a.key) - ranks.get(b.key) || a.id.localeCompare(b.id));
+    }
+    list.forEach((n, j) => position.set(n.key, j));
+  });
+}
+
+function columnTitle(list) {
+  const kinds = [...new Set(list.map((n) => n.kind))].sort((a, b) => KIND_ORDER[a] - KIND_ORDER[b]);
+  return kinds.map((k) => KIND_TITLE[k]).join(' · ');
+}
+
+/** A structural fingerprint: the same one means the nodes and links can be updated in place. */
+export function graphShape(layout) {
+  return JSON.stringify([layout.columns.map((c) => c.nodes.map((n) => n.key)), layout.links.map((l) => `${l.from}>${l.to}`)]);
+}
+
+"""####),
         ("js/time.js", ####"""
 // Time ranges (relative `now-6h` and absolute), query steps and template variables.
 
@@ -2347,13 +3174,240 @@ export async function renderExplore(root) {
 
 """####),
         ("js/views/pipeline.js", ####"""
-// The pipeline graph. The pipeline and its admin API are not part of Petrel yet; this view
-// says so plainly instead of failing.
+// The pipeline: sources → topics → transforms → sinks as a left-to-right graph with live
+// events/s, errors and lag per component (GET /api/v1/pipeline every 2 s), a table of every
+// component with its last error, and "Reload config" (POST /api/v1/pipeline/reload).
+import { api } from '../api.js';
+import { escapeHTML, formatValue } from '../format.js';
+import { graphShape, layoutPipeline } from '../pipelinegraph.js';
+
+const POLL_MS = 2000;
+const rate = (v) => `${formatValue(v ?? 0, 'short')}/s`;
+const count = (v) => formatValue(v ?? 0, 'short');
+const when = (ms) => (ms ? new Date(ms).toLocaleTimeString() : '–');
+
 export async function renderPipeline(root) {
-  root.innerHTML = `<div class="toolbar"><h1>Pipeline</h1></div>
-    <p role="status">The pipeline API is not available yet. When Petrel's pipeline (sources, transforms, sinks)
-    lands, this page shows its graph with live events/s, errors and lag per component.</p>
-    <p class="muted">Meanwhile the <a href="/dashboards/petrel">Petrel dashboard</a> shows ingest rates, topic throughput and consumer lag.</p>`;
+  root.innerHTML = `
+    <div class="toolbar"><h1>Pipeline</h1><span id="file" class="muted"></span><span class="spacer"></span>
+      <span id="updated" class="muted" aria-live="off"></span>
+      <button id="reload" type="button">Reload config</button></div>
+    <div id="reloadResult" aria-live="polite"></div>
+    <div id="content" class="muted">Loading…</div>`;
+  const $ = (s) => root.querySelector(s);
+  const hook = (window.petrel.pipeline = { polls: 0, components: 0, data: null, reload: null });
+  let shape = null, closed = false, timer = null, selected = null, links = [];
+  const resize = new ResizeObserver(() => drawLinks());
+
+  async function load() {
+    let data;
+    try {
+      data = await api.pipeline();
+    } catch (e) {
+      shape = null;
+      $('#content').className = '';
+      $('#content').innerHTML = e.status === 404
+        ? '<p role="status">The pipeline API is not available in this build.</p>'
+        : `<p class="error" role="status">Could not read the pipeline: ${escapeHTML(e.message)}</p>`;
+      return;
+    }
+    if (closed) return;
+    hook.data = data;
+    hook.polls++;
+    hook.components = (data.components || []).length;
+    $('#file').textContent = data.file ? `${data.file} · loaded ${when(data.reloadedAt)}` : '';
+    $('#updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+    render(data);
+  }
+
+  function render(data) {
+    const layout = layoutPipeline(data);
+    const next = graphShape(layout);
+    if (next !== shape) {
+      const focused = document.activeElement?.closest?.('.pnode')?.dataset.key;
+      build(layout, data);
+      shape = next;
+      if (focused) root.querySelector(`.pnode[data-key="${CSS.escape(focused)}"]`)?.focus();
+    } else {
+      for (const node of layout.nodes.values()) {
+        const el = root.querySelector(`.pnode[data-key="${CSS.escape(node.key)}"]`);
+        if (el) fillNode(el, node);
+      }
+      $('#components tbody').innerHTML = tableRows(data);
+    }
+    labelLinks(layout);
+    drawLinks();
+  }
+
+  function build(layout, data) {
+    const content = $('#content');
+    content.className = '';
+    if (!layout.nodes.size) {
+      content.innerHTML = '<p role="status">The pipeline is empty: petrel.yaml has no sources or sinks.</p>';
+      return;
+    }
+    content.innerHTML = `
+      <div class="pgraph" role="group" aria-label="Pipeline graph" style="--cols:${layout.columns.length}">
+        <svg class="plinks" aria-hidden="true"><defs><marker id="parrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z"/></marker></defs></svg>
+        ${layout.columns.map((col) => `
+          <section class="pcol" aria-label="${escapeHTML(col.title)}">
+            <h2>${escapeHTML(col.title)}</h2>
+            ${col.nodes.map((n) => `<article class="pnode ${n.kind}" tabindex="0" data-key="${escapeHTML(n.key)}"></article>`).join('')}
+          </section>`).join('')}
+      </div>
+      <h2>Components</h2>
+      <div class="scroll-x"><table class="data" id="components"><thead><tr><th>Component</th><th>Kind</th><th>Type</th><th>State</th>
+        <th>Inputs</th><th>Topic</th><th>In/s</th><th>Out/s</th><th>Events in</th><th>Events out</th><th>Bytes out</th>
+        <th>Errors</th><th>Dropped</th><th>Lag</th><th>Started</th><th>Last error</th></tr></thead>
+        <tbody>${tableRows(data)}</tbody></table></div>`;
+    for (const node of layout.nodes.values()) fillNode(root.querySelector(`.pnode[data-key="${CSS.escape(node.key)}"]`), node);
+    resize.disconnect();
+    resize.observe(root.querySelector('.pgraph'));
+  }
+
+  /** Writes a node's text; the element stays, so focus and selection survive a poll. */
+  function fillNode(el, node) {
+    if (node.topic) {
+      const t = node.topic;
+      el.setAttribute('aria-label', `Topic ${t.name}: ${t.partitions ?? '?'} partitions, end offset ${t.endOffset ?? '?'}, ${t.sizeBytes != null ? formatValue(t.sizeBytes, 'bytes') : 'size unknown'}`);
+      el.innerHTML = `<header><strong>${escapeHTML(t.name)}</strong><span class="tag">topic</span></header>
+        <div class="pstats"><span>${t.partitions ?? '–'} partition${t.partitions === 1 ? '' : 's'}</span>
+        <span>offset ${count(t.endOffset)}</span><span>${t.sizeBytes != null ? formatValue(t.sizeBytes, 'bytes') : ''}</span></div>`;
+      return;
+    }
+    const c = node.component;
+    const bad = c.state !== 'running' && c.state !== 'finished';
+    el.classList.toggle('failed', bad || !!c.lastError);
+    el.classList.toggle('selected', selected === node.key);
+    el.setAttribute('aria-label', `${c.kind} ${c.id}, type ${c.type}, ${c.state}: ${rate(c.eventsInPerSec)} in, ${rate(c.eventsOutPerSec)} out, ${c.errors ?? 0} errors, lag ${c.lag ?? 0}${c.lastError ? `, last error: ${c.lastError}` : ''}`);
+    el.innerHTML = `<header><strong>${escapeHTML(c.id)}</strong><span class="tag">${escapeHTML(c.type)}</span>
+        <span class="pstate ${escapeHTML(c.state)}">${escapeHTML(c.state)}</span></header>
+      <div class="pstats">
+        ${c.kind !== 'source' ? `<span title="events in per second">in <b data-rate="in">${rate(c.eventsInPerSec)}</b></span>` : ''}
+        ${c.kind !== 'sink' ? `<span title="events out per second">out <b data-rate="out">${rate(c.eventsOutPerSec)}</b></span>` : ''}
+        <span class="${c.errors ? 'perr' : ''}">errors ${count(c.errors)}</span>
+        ${c.dropped ? `<span class="perr">dropped ${count(c.dropped)}</span>` : ''}
+        ${c.kind !== 'source' ? `<span>lag ${count(c.lag)}</span>` : ''}
+      </div>
+      <div class="pio">${c.inputs?.length ? `reads ${escapeHTML(c.inputs.join(', '))}` : ''}${c.inputs?.length && c.topic ? ' · ' : ''}${c.topic ? `writes topic ${escapeHTML(c.topic)}` : ''}</div>
+      ${c.lastError ? `<p class="error plast" title="${escapeHTML(c.lastError)}">${escapeHTML(c.lastError)}</p>` : ''}`;
+  }
+
+  function tableRows(data) {
+    const td = (v) => `<td>${escapeHTML(v ?? '')}</td>`;
+    return (data.components || []).map((c) => `<tr data-key="c:${escapeHTML(c.id)}"${selected === `c:${c.id}` ? ' class="selected"' : ''}>
+      <th scope="row">${escapeHTML(c.id)}</th>${td(c.kind)}${td(c.type)}${td(c.state)}${td((c.inputs || []).join(', '))}${td(c.topic)}
+      ${td(rate(c.eventsInPerSec))}${td(rate(c.eventsOutPerSec))}${td(count(c.eventsIn))}${td(count(c.eventsOut))}
+      ${td(formatValue(c.bytesOut ?? 0, 'bytes'))}${td(c.errors ?? 0)}${td(c.dropped ?? 0)}${td(c.lag ?? 0)}${td(when(c.startedAt))}
+      <td class="error">${escapeHTML(c.lastError ?? '')}</td></tr>`).join('')
+      || '<tr><td colspan="16" class="muted">No components</td></tr>';
+  }
+
+  /** Link labels: the topic a reader takes, or the rate a writer puts into its topic. */
+  function labelLinks(layout) {
+    for (const l of layout.links) {
+      const from = layout.nodes.get(l.from);
+      l.label = from.kind === 'topic' ? l.topic : rate(from.component?.eventsOutPerSec);
+    }
+    links = layout.links;
+  }
+
+  /** Draws the links as curves between node edges; on a narrow screen the columns stack and the SVG is hidden. */
+  function drawLinks() {
+    const graph = root.querySelector('.pgraph');
+    const svg = graph?.querySelector('svg');
+    if (!svg) return;
+    const box = graph.getBoundingClientRect();
+    // Coordinates inside the graph's scrolled content, so links stay put when it scrolls sideways.
+    const dx = graph.scrollLeft - box.left, dy = graph.scrollTop - box.top;
+    svg.setAttribute('width', graph.scrollWidth);
+    svg.setAttribute('height', graph.clientHeight);
+    const defs = svg.querySelector('defs').outerHTML;
+    const parts = [];
+    for (const l of links) {
+      const a = graph.querySelector(`.pnode[data-key="${CSS.escape(l.from)}"]`)?.getBoundingClientRect();
+      const b = graph.querySelector(`.pnode[data-key="${CSS.escape(l.to)}"]`)?.getBoundingClientRect();
+      if (!a || !b || b.left <= a.right) continue;
+      const x1 = a.right + dx, y1 = a.top + a.height / 2 + dy;
+      const x2 = b.left + dx, y2 = b.top + b.height / 2 + dy;
+      const mx = (x1 + x2) / 2;
+      parts.push(`<path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 2},${y2}" marker-end="url(#parrow)"><title>${escapeHTML(l.topic ?? '')}</title></path>`);
+      if (l.label) parts.push(`<text x="${mx}" y="${(y1 + y2) / 2 - 4}" text-anchor="middle">${escapeHTML(l.label)}</text>`);
+    }
+    svg.innerHTML = defs + parts.join('');
+  }
+
+  async function reload() {
+    const out = $('#reloadResult');
+    const button = $('#reload');
+    button.disabled = true;
+    out.innerHTML = '<p class="muted">Reloading…</p>';
+    try {
+      const changes = await api.reloadPipeline();
+      hook.reload = { ok: true, changes };
+      out.innerHTML = `<div class="report"><p>Reloaded${changes.file ? ` ${escapeHTML(changes.file)}` : ''}.</p>${changeList(changes)}</div>`;
+      await load();
+    } catch (e) {
+      const problems = problemList(e.body);
+      hook.reload = { ok: false, error: e.message, problems };
+      const why = problems.length ? '' : `: ${escapeHTML(e.message)}`;
+      out.innerHTML = `<div class="report"><p class="error">The configuration was not applied${why}. The running pipeline is unchanged.</p>${problems.length ? `<ul class="error">${problems.map((p) => `<li>${escapeHTML(p)}</li>`).join('')}</ul>` : ''}</div>`;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  $('#reload').onclick = reload;
+  $('#content').addEventListener('click', (e) => select(e.target.closest('.pnode')));
+  $('#content').addEventListener('keydown', (e) => {
+    const node = e.target.closest?.('.pnode');
+    if (!node) return;
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(node); }
+    if (['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'].includes(e.key)) { e.preventDefault(); moveFocus(node, e.key); }
+  });
+
+  /** Marks a component and its table row (Enter on a focused node does the same). */
+  function select(node) {
+    if (!node) return;
+    selected = selected === node.dataset.key ? null : node.dataset.key;
+    for (const el of root.querySelectorAll('.pnode, #components tr')) el.classList.toggle('selected', el.dataset.key === selected);
+    root.querySelector(`#components tr[data-key="${CSS.escape(node.dataset.key)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Arrow keys walk the graph: up/down within a column, left/right to the neighbouring column. */
+  function moveFocus(node, key) {
+    const col = node.closest('.pcol');
+    const list = [...col.querySelectorAll('.pnode')];
+    const i = list.indexOf(node);
+    let target = null;
+    if (key === 'ArrowDown') target = list[i + 1];
+    else if (key === 'ArrowUp') target = list[i - 1];
+    else {
+      const next = key === 'ArrowRight' ? col.nextElementSibling : col.previousElementSibling;
+      const nodes = next?.classList.contains('pcol') ? [...next.querySelectorAll('.pnode')] : [];
+      target = nodes[Math.min(i, nodes.length - 1)];
+    }
+    target?.focus();
+  }
+
+  await load();
+  timer = setInterval(load, POLL_MS);
+  return () => { closed = true; clearInterval(timer); resize.disconnect(); };
+}
+
+/** What a reload changed, one line per kind of change. */
+function changeList(c) {
+  const rows = [['Started', c.started], ['Restarted', c.restarted], ['Stopped', c.stopped], ['Unchanged', c.unchanged]]
+    .filter(([, ids]) => ids?.length)
+    .map(([name, ids]) => `<li>${name}: ${ids.map(escapeHTML).join(', ')}</li>`);
+  const failed = Object.entries(c.failed || {}).map(([id, why]) => `<li class="error">Failed: ${escapeHTML(id)}: ${escapeHTML(why)}</li>`);
+  return rows.length || failed.length ? `<ul>${rows.join('')}${failed.join('')}</ul>` : '<p class="muted">Nothing changed.</p>';
+}
+
+/** The validation problems of a refused reload, whatever list the answer carries them in. */
+function problemList(body) {
+  const list = body?.errors || body?.data?.errors || body?.problems || body?.data?.problems || [];
+  return (Array.isArray(list) ? list : [list]).map((p) => (typeof p === 'string' ? p
+    : [p.file, p.key, p.message ?? p.error].filter((x) => x != null && x !== '').join(': ')));
 }
 
 """####),
