@@ -196,8 +196,10 @@ class PetrelServer(ServerProcess):
 
     def __init__(self, work_dir: Path, binary: Optional[Path] = None, fsync: Optional[str] = None,
                  log_level: str = "info", max_body_bytes: Optional[int] = None,
-                 extra_args: Optional[list[str]] = None, port: Optional[int] = None):
+                 extra_args: Optional[list[str]] = None, port: Optional[int] = None,
+                 default_pipeline: bool = False):
         super().__init__(work_dir, port)
+        self.default_pipeline = default_pipeline
         self.binary = Path(binary or petrel_binary())
         self.fsync = fsync
         self.log_level = log_level
@@ -218,6 +220,9 @@ class PetrelServer(ServerProcess):
             # Several servers run side by side in the suite; the broker's fixed default
             # port would clash. Tests of the broker pass their own free port.
             cmd += ["--kafka-addr", "off"]
+        if "--config" not in self.extra_args and not self.default_pipeline:
+            # Most tests count series exactly: host metrics and the self-scrape would add some.
+            cmd += ["--no-default-pipeline"]
         return cmd + self.extra_args
 
 

@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("dashboards"), help: "Directory of Grafana-model dashboard JSON files to provision (read-only).")
     var dashboards: String?
 
+    @Flag(name: .customLong("no-default-pipeline"), help: "Without sources:/sinks: in the config, run no pipeline (instead of host metrics and the self-scrape).")
+    var noDefaultPipeline = false
+
     @Option(name: .customLong("query-lookback-delta"), help: "How far back an instant selector looks for a sample. Default 5m")
     var queryLookbackDelta: String?
 
@@ -102,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         }
         if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
         if let dashboards { config.dashboardsDir = dashboards }
+        if noDefaultPipeline { config.defaultPipeline = false }
         if dbLabel { config.dbLabel = true }
         if let retention {
             guard let ms = DurationText.millis(retention) else { throw ValidationError("--retention: expected a duration such as 15d, got \"\(retention)\"") }

@@ -73,6 +73,7 @@ extension ServerConfig {
             }
         }
         check { if let v = try reader.string("dashboards") { dashboardsDir = v } }
+        check { if let v = try reader.bool("default_pipeline") { defaultPipeline = v } }
         check {
             if var storage = try reader.section("storage") {
                 if let v = try storage.string("fsync") {

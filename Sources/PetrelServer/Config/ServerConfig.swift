@@ -32,6 +32,9 @@ public struct ServerConfig: Sendable {
     public var kafka = KafkaSettings()
     /// The pipeline graph of petrel.yaml (`sources:`, `transforms:`, `sinks:`); nil = none configured.
     public var pipeline: PipelineConfig?
+    /// Run the default pipeline (host metrics and a scrape of Petrel's own
+    /// `/metrics` into the TSDB) when `pipeline` is nil.
+    public var defaultPipeline = true
     /// The petrel.yaml this configuration was read from (`--config`); the pipeline reload re-reads it.
     public var configFile: String?
 

@@ -17,7 +17,14 @@ extension PetrelComponents {
     /// The graph `serve` starts with: petrel.yaml's, or the default pipeline
     /// when it configures none.
     func startupPipeline() -> PipelineConfig {
-        config.pipeline ?? Self.defaultPipeline(pipeline.environment, logger: logger)
+        config.pipeline ?? fallbackPipeline(enabled: config.defaultPipeline)
+    }
+
+    /// The default pipeline, or an empty graph when it is turned off
+    /// (`--no-default-pipeline`, `default_pipeline: false`).
+    func fallbackPipeline(enabled: Bool) -> PipelineConfig {
+        enabled ? Self.defaultPipeline(pipeline.environment, logger: logger)
+            : PipelineConfig(file: DefaultPipeline.file, components: [])
     }
 
     /// Re-reads the `--config` file, validates it like `serve` does, and moves
@@ -43,7 +50,8 @@ extension PetrelComponents {
                 problems.append(problem)
             }
             if !problems.isEmpty { return .invalid(problems) }
-            let graph = fresh.pipeline ?? Self.defaultPipeline(pipeline.environment, logger: logger)
+            // The flag wins over the file, as at start-up.
+            let graph = fresh.pipeline ?? fallbackPipeline(enabled: config.defaultPipeline && fresh.defaultPipeline)
             return .applied(file: file, await pipeline.apply(graph))
         }
         return outcome ?? .busy
