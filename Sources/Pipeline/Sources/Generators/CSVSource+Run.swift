@@ -89,7 +89,7 @@ struct CSVSource: Source {
 /// Rows waiting to be appended: line protocol or event records.
 struct CSVBatch {
     let config: CSVSourceConfig
-    private var lines = LineProtocolText()
+    private var lines = MetricLineWriter()
     private var records: [Record] = []
     private var bytes = 0
     private(set) var rows = 0
@@ -123,7 +123,7 @@ struct CSVBatch {
         case .events:
             try await output.send(records)
         }
-        lines = LineProtocolText()
+        lines = MetricLineWriter()
         records.removeAll(keepingCapacity: true)
         bytes = 0
         rows = 0

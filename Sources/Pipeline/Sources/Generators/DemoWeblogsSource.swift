@@ -100,8 +100,8 @@ struct RequestSummary {
 
     /// `demo_http_requests,method=,status= count=` and
     /// `demo_http_request_duration_ms,method=,status= p50=,p99=` per key.
-    func lineProtocol(timestampNanos: Int64) -> LineProtocolText {
-        var out = LineProtocolText()
+    func lineProtocol(timestampNanos: Int64) -> MetricLineWriter {
+        var out = MetricLineWriter()
         for key in counts.keys.sorted() {
             let tags = [("method", key.method), ("status", String(key.status))]
             out.line("demo_http_requests", tags: tags, fields: [("count", Double(counts[key]!))],

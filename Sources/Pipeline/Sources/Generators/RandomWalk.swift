@@ -21,8 +21,8 @@ struct RandomWalk: Sendable {
 
     /// Moves every series one step and returns the batch of lines
     /// `<metric>,series=<i>,<tags> value=<x> <ts>`.
-    mutating func step(timestampNanos: Int64) -> LineProtocolText {
-        var out = LineProtocolText(capacity: values.count * (metric.utf8.count + 48))
+    mutating func step(timestampNanos: Int64) -> MetricLineWriter {
+        var out = MetricLineWriter(capacity: values.count * (metric.utf8.count + 48))
         for i in values.indices {
             values[i] += stepStddev * random.nextGaussian()
             out.line(metric, tags: [("series", String(i))] + tags, fields: [("value", values[i])],

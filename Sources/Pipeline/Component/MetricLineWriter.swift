@@ -1,6 +1,6 @@
 /// Builds a batch of Influx line protocol, escaping names as the format
 /// requires: the one record a metric source sends per interval or flush.
-/// Used by the `host` and `statsd` sources.
+/// Used by every metric source (host, statsd, the generators).
 struct MetricLineWriter {
     private(set) var bytes: [UInt8] = []
     /// Lines written so far.
@@ -20,6 +20,16 @@ struct MetricLineWriter {
             appendEscaped(value, measurement: false)
         }
         fieldCount = 0
+    }
+
+    var isEmpty: Bool { lines == 0 }
+
+    /// One whole line of float fields: `measurement,tags fields timestamp`.
+    mutating func line(_ measurement: String, tags: [(String, String)], fields: [(String, Double)],
+                       timestampNanos: Int64) {
+        begin(measurement, tags: tags)
+        for (name, value) in fields { field(name, value) }
+        end(timestampNanos: timestampNanos)
     }
 
     /// Starts a line with an already escaped `measurement,tags` prefix.
