@@ -9,17 +9,15 @@ from a Python socket, and `type: influx` takes /write into its own topic.
 from __future__ import annotations
 
 import base64
-import http.server
 import shutil
 import socket
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 import requests
 
-from harness import HarnessError, free_port, wait_until
+from harness import HTTPExporter, HarnessError, free_port, wait_until
 from promapi import query
 
 
@@ -30,39 +28,21 @@ def require(binary: str) -> str:
     return path
 
 
-class Exporter:
+class Exporter(HTTPExporter):
     """A one-file Python exporter on a free port; with `auth`, it wants that basic-auth pair."""
 
     def __init__(self, body: str, auth: tuple[str, str] | None = None, content_type: str = "text/plain; version=0.0.4"):
         expected = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode() if auth else None
         self.seen_auth: list[str] = []
-        exporter = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
-                got = self.headers.get("Authorization", "")
-                exporter.seen_auth.append(got)
-                if expected and got != expected:
-                    self.send_response(401)
-                    self.end_headers()
-                    return
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        def respond(headers):
+            got = headers.get("Authorization", "")
+            self.seen_auth.append(got)
+            if expected and got != expected:
+                return 401, "", b""
+            return 200, content_type, body.encode()
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(respond)
 
 
 @pytest.fixture(scope="module")

@@ -6,47 +6,30 @@ status codes Prometheus' receiver gives.
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
 
 import pytest
 import requests
 
-from harness import free_port, wait_until
+from harness import HTTPExporter, free_port, wait_until
 from prom_harness import PrometheusServer, require_prometheus
 
 
-class ChangingExporter:
+class ChangingExporter(HTTPExporter):
     """Serves a gauge that changes on every scrape, plus a label value that needs escaping."""
 
     def __init__(self):
         self.count = 0
-        exporter = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                exporter.count += 1
-                n = exporter.count
-                body = (f'rw_gauge{{path="/a \\"b\\"",k="v"}} {n * 1.25}\n'
-                        f"rw_counter_total {n * 3}\n"
-                        f"rw_small 1e-7\n").encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+        def respond(_headers):
+            self.count += 1
+            n = self.count
+            body = (f'rw_gauge{{path="/a \\"b\\"",k="v"}} {n * 1.25}\n'
+                    f"rw_counter_total {n * 3}\n"
+                    f"rw_small 1e-7\n").encode()
+            return 200, "text/plain; version=0.0.4", body
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(respond)
 
 
 @pytest.fixture(scope="module")

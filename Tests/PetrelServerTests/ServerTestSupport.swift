@@ -1,3 +1,4 @@
+import PetrelCore
 import Foundation
 import Hummingbird
 import HummingbirdTesting

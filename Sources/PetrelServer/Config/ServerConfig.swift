@@ -57,29 +57,6 @@ public struct KafkaSettings: Sendable, Equatable {
     public init() {}
 }
 
-/// `host:port` of a listening socket.
-public struct HostPort: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// Parses `127.0.0.1:7070`, `:7070` (loopback) or `[::1]:7070`.
-    public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        self.host = host.isEmpty ? "127.0.0.1" : host
-        self.port = port
-    }
-
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
 extension FsyncPolicy {
     /// `always`, `never`, `interval` (100 ms) or `interval:<duration>`.
     public init?(text: String, intervalMs: Int? = nil) {

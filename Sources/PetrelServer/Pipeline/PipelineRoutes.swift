@@ -43,26 +43,24 @@ struct PipelineRoutes {
                 json.raw("}}")
             }
         case .invalid(let problems):
-            var json = JSONWriter()
-            json.raw("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":")
-            json.string(problems.map(\.description).joined(separator: "; "))
-            json.raw(",\"errors\":[")
-            for (i, problem) in problems.enumerated() {
-                if i > 0 { json.raw(",") }
-                json.raw("{\"file\":")
-                json.string(problem.file)
-                json.raw(",\"key\":")
-                json.string(problem.key)
-                json.raw(",\"message\":")
-                json.string(problem.message)
-                json.raw("}")
+            let message = problems.map(\.description).joined(separator: "; ")
+            return PrometheusAPI.error(.init(kind: .badData, message: message)) { json in
+                json.raw(",\"errors\":[")
+                for (i, problem) in problems.enumerated() {
+                    if i > 0 { json.raw(",") }
+                    json.raw("{\"file\":")
+                    json.string(problem.file)
+                    json.raw(",\"key\":")
+                    json.string(problem.key)
+                    json.raw(",\"message\":")
+                    json.string(problem.message)
+                    json.raw("}")
+                }
+                json.raw("]")
             }
-            json.raw("]}")
-            return .json(json.bytes, status: .badRequest)
         case .busy:
-            var json = JSONWriter()
-            json.raw("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"another pipeline reload is running; try again\"}")
-            return .json(json.bytes, status: .conflict)
+            return PrometheusAPI.error(.init(kind: .unavailable, message: "another pipeline reload is running; try again"),
+                                       status: .conflict)
         }
     }
 

@@ -20,14 +20,18 @@ enum PrometheusAPI {
         }
     }
 
-    static func error(_ failure: Failure) -> Response {
+    /// `{"status":"error","errorType":...,"error":...}` at the kind's status, or at
+    /// `status` when given; `extra` may append fields (each starting with a comma).
+    static func error(_ failure: Failure, status: HTTPResponse.Status? = nil,
+                      extra: (inout JSONWriter) -> Void = { _ in }) -> Response {
         var json = JSONWriter()
         json.raw("{\"status\":\"error\",\"errorType\":")
         json.string(failure.kind.rawValue)
         json.raw(",\"error\":")
         json.string(failure.message)
+        extra(&json)
         json.raw("}")
-        return .json(json.bytes, status: failure.status)
+        return .json(json.bytes, status: status ?? failure.status)
     }
 
     /// `{"status":"success","data":<data>}` with `data` written by `body`.

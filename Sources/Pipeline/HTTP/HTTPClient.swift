@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PetrelCore
 
 /// A small HTTP/1.1 client: the CLI commands that talk to a running Petrel (`petrel query`)
 /// and the `prometheus_scrape` source use it. One request per connection, the whole answer
@@ -43,23 +44,14 @@ public struct HTTPClient: Sendable {
         if text.hasPrefix("https://") { throw HTTPClientError(.badAddress, "https is not supported: \(server)") }
         while text.hasSuffix("/") { text = text.dropLast() }
         if !text.contains(":") || text.hasSuffix("]") { text += ":7070" }
-        guard let (host, port) = Self.hostPort(String(text)), !host.isEmpty, !text.contains("/") else {
+        guard let address = HostPort(String(text)), !text.contains("/") else {
             throw HTTPClientError(.badAddress, "expected http://host:port, got \"\(server)\"")
         }
-        self.init(host: host, port: port, timeout: timeout)
-    }
-
-    /// Splits `host:port` or `[v6]:port`; an empty host is loopback.
-    public static func hostPort(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "127.0.0.1" : host, port)
+        self.init(host: address.host, port: address.port, timeout: timeout)
     }
 
     /// `host:port` as written in a Host header or URL.
-    var authority: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    var authority: String { HostPort(host: host, port: port).description }
 
     /// GET `path` (which may carry a query string).
     public func get(_ path: String, headers: [(String, String)] = []) async throws(HTTPClientError) -> Response {

@@ -45,7 +45,7 @@ struct SinkConsumer: Sendable {
             }
             lag.set(input, Int(max(0, partition.highWatermark - next)), metrics: metrics)
             if records.isEmpty {
-                if committed != next { committed = commit(next) ?? committed }
+                if committed != next { committed = await commit(next) ?? committed }
                 _ = await partition.waitForData(after: next, timeout: .seconds(1))
                 continue
             }
@@ -66,17 +66,18 @@ struct SinkConsumer: Sendable {
             next = records[records.count - 1].offset + 1
             lag.set(input, Int(max(0, partition.highWatermark - next)), metrics: metrics)
             if monotonicNanos() - lastCommit >= Self.commitIntervalNanos {
-                committed = commit(next) ?? committed
+                committed = await commit(next) ?? committed
                 lastCommit = monotonicNanos()
             }
         }
-        if committed != next { _ = commit(next) }
+        if committed != next { _ = await commit(next) }
     }
 
-    /// Commits `offset`; nil (and counted) when the store refuses.
-    private func commit(_ offset: Int64) -> Int64? {
+    /// Commits `offset` (its fsync on a blocking-I/O thread, not this task's);
+    /// nil (and counted) when the store refuses.
+    private func commit(_ offset: Int64) async -> Int64? {
         do {
-            try topics.commitOffset(group: group, topic: input.topic, partition: input.partition, offset: offset)
+            try await topics.commitOffsets(group: group, [(topic: input.topic, partition: input.partition, offset: offset, metadata: "")])
             return offset
         } catch {
             metrics.error("\(input): cannot commit offset \(offset): \(error)")

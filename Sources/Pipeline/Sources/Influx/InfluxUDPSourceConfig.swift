@@ -18,11 +18,11 @@ public struct InfluxUDPSourceConfig: SourceConfig {
 
     public init(_ section: inout ConfigSection) throws {
         if let address = try section.string("address") {
-            guard let (host, port) = HTTPClient.hostPort(address) else {
+            guard let address = HostPort(address) else {
                 throw section.error("address", "expected host:port, got \"\(address)\"")
             }
-            self.host = host
-            self.port = port
+            self.host = address.host
+            self.port = address.port
         }
         if let text = try section.string("precision") {
             guard let precision = Precision(v1: text) else {

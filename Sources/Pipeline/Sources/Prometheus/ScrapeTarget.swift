@@ -17,7 +17,7 @@ public struct ScrapeTarget: Sendable, Hashable {
     }
 
     /// `http://host:port/path`, for messages.
-    public var url: String { "http://\(Self.authority(host, port))\(path)" }
+    public var url: String { "http://\(HostPort(host: host, port: port).description)\(path)" }
 
     /// Reads `address` — `host:port`, or a URL `http://host:port/path` — into a
     /// target with `job`, `instance` (= host:port, as Prometheus sets it) and
@@ -41,11 +41,12 @@ public struct ScrapeTarget: Sendable, Hashable {
         }
         var hostPort = String(text)
         if !hostPort.contains(":") || hostPort.hasSuffix("]") { hostPort += ":80" }
-        guard let (host, port) = HTTPClient.hostPort(hostPort), !host.isEmpty, port > 0 else {
+        guard let parsed = HostPort(hostPort), parsed.port > 0 else {
             return .failure(ScrapeTargetProblem(message: "expected host:port or http://host:port/path, got \"\(address)\""))
         }
+        let (host, port) = (parsed.host, parsed.port)
         if !path.hasPrefix("/") { path = "/" + path }
-        var pairs = [Label("job", job), Label("instance", Self.authority(host, port))]
+        var pairs = [Label("job", job), Label("instance", HostPort(host: host, port: port).description)]
         for (name, value) in extra where name != "job" && name != "instance" { pairs.append(Label(name, value)) }
         if let instance = extra["instance"] { pairs[1] = Label("instance", instance) }
         if let job = extra["job"] { pairs[0] = Label("job", job) }
@@ -56,11 +57,4 @@ public struct ScrapeTarget: Sendable, Hashable {
 /// Why a target address could not be used.
 public struct ScrapeTargetProblem: Error, Sendable {
     public var message: String
-}
-
-extension ScrapeTarget {
-    /// `host:port`, bracketing an IPv6 host.
-    static func authority(_ host: String, _ port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-    }
 }

@@ -20,11 +20,11 @@ public struct StatsDSourceConfig: SourceConfig {
 
     public init(_ section: inout ConfigSection) throws {
         if let address = try section.string("address") {
-            guard let (host, port) = Self.hostPort(address) else {
+            guard let address = HostPort(address, emptyHost: "0.0.0.0") else {
                 throw section.error("address", "expected host:port such as 127.0.0.1:8125, got \"\(address)\"")
             }
-            self.host = host
-            self.port = port
+            self.host = address.host
+            self.port = address.port
         }
         if let text = try section.string("protocol") {
             guard let choice = TransportChoice(rawValue: text) else {
@@ -75,14 +75,5 @@ public struct StatsDSourceConfig: SourceConfig {
         guard let v = try section.int(key) else { return nil }
         guard v > 0 else { throw section.error(key, "must be a positive number") }
         return v
-    }
-
-    /// `host:port` or `[v6]:port`.
-    static func hostPort(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 }

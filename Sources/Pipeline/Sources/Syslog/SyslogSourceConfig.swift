@@ -20,10 +20,10 @@ public struct SyslogSourceConfig: SourceConfig {
 
     public init(_ section: inout ConfigSection) throws {
         if let text = try section.string("address") {
-            guard let address = Self.hostPort(text) else {
+            guard let address = HostPort(text, emptyHost: "0.0.0.0") else {
                 throw section.error("address", "expected host:port such as 127.0.0.1:5514, got \"\(text)\"")
             }
-            (host, port) = address
+            (host, port) = (address.host, address.port)
         }
         if let text = try section.string("mode") {
             guard let mode = Mode(rawValue: text) else { throw section.error("mode", "expected udp, tcp or both") }
@@ -52,14 +52,5 @@ public struct SyslogSourceConfig: SourceConfig {
 
     public func build(_ context: ComponentContext) throws -> any Source {
         SyslogSource(config: self, context: context)
-    }
-
-    /// `host:port`, `[v6]:port` or `:port` (all interfaces).
-    static func hostPort(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return (host.isEmpty ? "0.0.0.0" : host, port)
     }
 }
