@@ -25,7 +25,9 @@ extension PartitionLog {
             var deleted: [Segment] = []
             func isExpired(_ segment: Segment) -> Bool {
                 guard let retentionMs = config.retentionMs, segment.size > 0 else { return false }
-                return nowMillis - segment.maxTimestamp > retentionMs
+                // Records without timestamps (-1) age from the file's last write, as in Kafka.
+                let newest = segment.maxTimestamp >= 0 ? segment.maxTimestamp : FileIO.modifiedMillis(segment.fd) ?? nowMillis
+                return nowMillis - newest > retentionMs
             }
             func isProtected(_ segment: Segment) -> Bool {
                 guard let protectedFrom else { return false }

@@ -151,6 +151,10 @@ public final class PartitionLog: Sendable {
         guard RecordBatch.verifyCRC(raw) else {
             throw LogStorageError(.corruptBatch, "\(topic)-\(partition): record batch CRC mismatch")
         }
+        var raw = raw
+        do { _ = try RecordBatch.repairMaxTimestamp(&raw) } catch {
+            throw LogStorageError(.corruptBatch, "\(topic)-\(partition): \(error.message)", cause: error)
+        }
         // A retry of a stored idempotent batch gets the original offsets; nothing is written.
         return try write([raw], producer: header.producerId >= 0 && header.baseSequence >= 0 ? header : nil)
     }

@@ -79,6 +79,13 @@ enum FileIO {
         return Int(st.st_size)
     }
 
+    /// The file's last modification time in milliseconds since the epoch (nil when fstat fails).
+    static func modifiedMillis(_ fd: Int32) -> Int64? {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return nil }
+        return Int64(st.st_mtim.tv_sec) * 1000 + Int64(st.st_mtim.tv_nsec) / 1_000_000
+    }
+
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     static func makeDirectory(_ path: String) throws(LogStorageError) {
