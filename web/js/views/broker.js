@@ -24,13 +24,13 @@ export async function renderBroker(root) {
     const groupDetails = await Promise.all(groupList.map((g) => api.get(`/api/v1/broker/groups/${encodeURIComponent(g.group ?? g.groupId ?? g.id ?? g)}`).catch(() => g)));
     content.className = '';
     content.innerHTML = `<h2>Topics</h2>
-      <table class="data"><thead><tr><th>Topic</th><th>Partition</th><th>Start offset</th><th>End offset</th><th>Messages</th><th>Size</th></tr></thead><tbody>
+      <div class="scroll-x"><table class="data"><thead><tr><th>Topic</th><th>Partition</th><th>Start offset</th><th>End offset</th><th>Messages</th><th>Size</th></tr></thead><tbody>
       ${details.flatMap((t) => (t.partitions || [{}]).map((p) => `<tr>${cell(t.name)}${cell(p.partition ?? p.id)}${cell(p.logStartOffset ?? p.startOffset)}${cell(p.logEndOffset ?? p.endOffset ?? p.highWatermark)}${cell(p.messages)}${cell(p.sizeBytes != null ? formatValue(p.sizeBytes, 'bytes') : '')}</tr>`)).join('')}
-      </tbody></table>
+      </tbody></table></div>
       <h2>Consumer groups</h2>
-      <table class="data"><thead><tr><th>Group</th><th>State</th><th>Members</th><th>Topic</th><th>Partition</th><th>Committed</th><th>End offset</th><th>Lag</th></tr></thead><tbody>
+      <div class="scroll-x"><table class="data"><thead><tr><th>Group</th><th>State</th><th>Members</th><th>Topic</th><th>Partition</th><th>Committed</th><th>End offset</th><th>Lag</th></tr></thead><tbody>
       ${groupDetails.flatMap((g) => (g.offsets?.length ? g.offsets : [{}]).map((o) => `<tr>${cell(g.group ?? g.groupId ?? g.id)}${cell(g.state)}${cell(Array.isArray(g.members) ? g.members.length : g.members)}${cell(o.topic)}${cell(o.partition)}${cell(o.committedOffset ?? o.offset)}${cell(o.endOffset)}${cell(o.lag)}</tr>`)).join('') || '<tr><td colspan="8" class="muted">No consumer groups</td></tr>'}
-      </tbody></table>`;
+      </tbody></table></div>`;
   }
   root.querySelector('#reload').onclick = load;
   await load();
