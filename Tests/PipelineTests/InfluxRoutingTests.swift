@@ -58,7 +58,7 @@ import LogStorage
         }
     }
 
-    @Test func runningSourcesClaimAndReleaseTheirDatabases() async throws {
+    @Test func runningSourcesHoldTheirDatabasesOnceTheRuntimeIsReady() async throws {
         let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
         let endpoints = HTTPEndpoints()
         let runtime = PipelineRuntime(topics: fixture.topics, environment: PipelineEnvironment(dataDir: fixture.directory, endpoints: endpoints),
@@ -66,8 +66,11 @@ import LogStorage
         await runtime.apply(try fixture.pipeline(["sources": [
             "apps": ["type": "influx", "databases": ["apps"]], "rest": ["type": "influx"],
         ]]))
-        #expect(await RuntimeFixture.eventually { endpoints.endpoint(.influxWrite, database: "apps")?.component == "apps" })
-        #expect(await RuntimeFixture.eventually { endpoints.endpoint(.influxWrite, database: "x")?.component == "rest" })
+        // Readiness waits for the claims, so right after the wait they hold.
+        #expect(await runtime.waitUntilListening(timeout: .seconds(10)).isEmpty)
+        #expect(endpoints.endpoint(.influxWrite, database: "apps")?.component == "apps")
+        #expect(endpoints.endpoint(.influxWrite, database: "x")?.component == "rest")
+        #expect(endpoints.holds("apps") && !endpoints.holds("nobody"))
         await runtime.stop()
         #expect(endpoints.endpoint(.influxWrite, database: "apps") == nil)
     }

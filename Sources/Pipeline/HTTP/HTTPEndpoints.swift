@@ -48,6 +48,11 @@ public final class HTTPEndpoints: Sendable {
         }
     }
 
+    /// Whether `component` holds a claim on any route family now.
+    public func holds(_ component: String) -> Bool {
+        claims.withLock { $0.values.contains { $0.contains { $0.component == component } } }
+    }
+
     /// The component a write of `kind` for `database` goes to now: the one
     /// naming that database, else the catch-all; nil for the default metrics topic.
     public func endpoint(_ kind: Kind, database: String? = nil) -> Endpoint? {

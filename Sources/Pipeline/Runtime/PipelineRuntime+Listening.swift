@@ -4,7 +4,7 @@ extension PipelineRuntime {
     /// A source of the running graph that is not listening on all its addresses.
     public struct NotListening: Sendable, Equatable, CustomStringConvertible {
         public let component: String
-        /// The addresses nothing listens on yet.
+        /// The addresses nothing listens on yet (empty for a source whose HTTP routes are not claimed yet).
         public let addresses: [ListenAddress]
         /// Why: the component's start failure or last error, or that the wait ran out.
         public let reason: String
@@ -15,7 +15,8 @@ extension PipelineRuntime {
     }
 
     /// Waits until every source of the running graph that listens on a
-    /// socket (statsd, syslog, influx_udp, ...) has bound it, polling every
+    /// socket (statsd, syslog, influx_udp, ...) has bound it, and every
+    /// `influx` / `prometheus_remote_write` source holds its HTTP routes, polling every
     /// 50 ms, for at most `timeout`. Returns the sources that are still not
     /// listening (empty when all are). A source that could not start, or
     /// that failed (counted an error) and is not listening, is given up on at
@@ -35,11 +36,18 @@ extension PipelineRuntime {
         }
     }
 
+    /// Whether the source takes writes of Petrel's own HTTP routes (which it
+    /// claims when its task starts, so readiness waits for that as for a socket).
+    static func claimsHTTPRoutes(_ settings: any SourceConfig) -> Bool {
+        settings is InfluxHTTPSourceConfig || settings is RemoteWriteSourceConfig
+    }
+
     /// Sources still expected to bind (`pending`) and sources given up on (`failed`).
     private func listeningState() -> (pending: [NotListening], failed: [NotListening]) {
         let listening = state.withLock { state in
             (state.config?.components ?? []).compactMap { component -> (PipelineConfig.Component, Running?, String?)? in
-                guard case .source(let settings) = component.settings, !settings.listens.isEmpty else { return nil }
+                guard case .source(let settings) = component.settings,
+                      !settings.listens.isEmpty || Self.claimsHTTPRoutes(settings) else { return nil }
                 return (component, state.running[component.id], state.failures[component.id])
             }
         }
@@ -48,7 +56,8 @@ extension PipelineRuntime {
         for (component, running, failure) in listening {
             guard case .source(let settings) = component.settings else { continue }
             let missing = settings.listens.filter { !ListenProbe.isListening($0) }
-            if missing.isEmpty { continue }
+            let unclaimed = Self.claimsHTTPRoutes(settings) && !environment.endpoints.holds(component.id)
+            if missing.isEmpty && !unclaimed { continue }
             if let failure {
                 failed.append(NotListening(component: component.id, addresses: missing, reason: failure))
             } else if let running, running.metrics.snapshot.errors > 0 {
