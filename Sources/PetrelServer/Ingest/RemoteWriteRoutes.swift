@@ -10,10 +10,11 @@ import Codecs
 /// `prometheus_remote_write` pipeline component when one is configured.
 /// Answers 204 once the record is durable; 400 naming the problem for a body
 /// that is not snappy or not a WriteRequest; 415 for another content type or
-/// encoding; 413 past `ingest.max_body_bytes`. Family metadata and exemplars
-/// are decoded and counted (`petrel_remote_write_metadata_total`,
-/// `petrel_remote_write_exemplars_total`) but not stored; native histograms
-/// are counted as dropped (`petrel_remote_write_histograms_dropped_total`).
+/// encoding; 413 past `ingest.max_body_bytes`. Family metadata is kept in
+/// `MetricMetadataStore` (what `/api/v1/metadata` answers) and counted
+/// (`petrel_remote_write_metadata_total`); exemplars are decoded and counted
+/// (`petrel_remote_write_exemplars_total`), not stored; native histograms are
+/// counted as dropped (`petrel_remote_write_histograms_dropped_total`).
 struct RemoteWriteRoutes {
     let components: PetrelComponents
 
@@ -63,7 +64,11 @@ struct RemoteWriteRoutes {
         let samples: Int
         switch Self.decode(compressed, limit: limit) {
         case .success(let decoded):
-            (text, samples) = decoded
+            (text, samples) = (decoded.text, decoded.samples)
+            let refused = components.metricMetadata.record(decoded.metadata)
+            if refused > 0 {
+                Counter(label: "petrel_remote_write_metadata_refused_total").increment(by: refused)
+            }
         case .failure(let error):
             rejected("parse").increment()
             endpoint?.output.metrics.error("remote write: \(error.message)")
@@ -85,15 +90,17 @@ struct RemoteWriteRoutes {
         return Response(status: .noContent)
     }
 
-    /// The request as Prometheus text and its sample count, or why it is not a remote-write body.
-    static func decode(_ compressed: [UInt8], limit: Int) -> Result<([UInt8], Int), CodecError> {
+    /// The request as Prometheus text, its sample count and its family
+    /// metadata, or why it is not a remote-write body.
+    static func decode(_ compressed: [UInt8], limit: Int)
+        -> Result<(text: [UInt8], samples: Int, metadata: [MetricMetadata]), CodecError> {
         do {
             // A protobuf body is at most a few times its snappy size; refuse bombs.
             let body = try SnappyBlock.decompress(compressed, maxBytes: max(limit, 1 << 20) * 8)
             let request = try RemoteWriteRequest(protobuf: body)
             let text = try request.prometheusText()
             countExtras(request)
-            return .success((text, request.sampleCount))
+            return .success((text, request.sampleCount, request.metadata))
         } catch {
             return .failure(error)
         }
