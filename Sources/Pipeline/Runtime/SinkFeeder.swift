@@ -4,7 +4,7 @@ import LogStorage
 
 /// Feeds every partition of a sink's input topics to the sink: one
 /// `SinkConsumer` per partition, including partitions added to a topic while
-/// the sink runs (Kafka CreatePartitions, `petrel topics alter`). The topics'
+/// the sink runs (Kafka CreatePartitions from an admin client). The topics'
 /// partition counts are checked every `pollInterval`; a new partition is read
 /// from the sink group's committed offset, or from its start.
 struct SinkFeeder: Sendable {
