@@ -26,6 +26,7 @@ class ChangingExporter(HTTPExporter):
             n = self.count
             body = (f'rw_gauge{{path="/a \\"b\\"",k="v"}} {n * 1.25}\n'
                     f"rw_counter_total {n * 3}\n"
+                    "# HELP rw_small A small gauge.\n# TYPE rw_small gauge\n"
                     f"rw_small 1e-7\n").encode()
             return 200, "text/plain; version=0.0.4", body
 
@@ -54,6 +55,8 @@ remote_write:
       batch_send_deadline: 1s
       min_backoff: 100ms
       max_backoff: 1s
+    metadata_config:
+      send_interval: 1s
 """)
     prom.start()
     yield petrel, prom
@@ -109,3 +112,18 @@ def test_bad_bodies_are_refused_with_prometheus_status_codes(pair):
     assert requests.post(url, data=empty, headers=headers, timeout=10).status_code == 204
     errors = requests.get(petrel.base + "/metrics", timeout=10).text
     assert 'petrel_component_errors_total{component_id="rw"' in errors
+
+
+def test_metadata_sent_by_prometheus_answers_the_metadata_api(pair):
+    petrel, _ = pair
+
+    def rw_small():
+        data = requests.get(petrel.base + "/api/v1/metadata", params={"metric": "rw_small"}, timeout=5).json()["data"]
+        return data.get("rw_small")
+
+    entries = wait_until(rw_small, timeout=30, interval=0.3, what="rw_small metadata from Prometheus")
+    assert entries == [{"type": "gauge", "help": "A small gauge.", "unit": ""}]
+    everything = requests.get(petrel.base + "/api/v1/metadata", timeout=5).json()
+    assert everything["status"] == "success" and "rw_small" in everything["data"]
+    limited = requests.get(petrel.base + "/api/v1/metadata", params={"limit": "1"}, timeout=5).json()["data"]
+    assert len(limited) == 1

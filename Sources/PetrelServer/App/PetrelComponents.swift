@@ -27,6 +27,8 @@ public final class PetrelComponents: Sendable {
     public let pipeline: PipelineRuntime
     /// Which pipeline component, if any, the HTTP ingest routes write for.
     public let endpoints = HTTPEndpoints()
+    /// Metric family metadata from remote write, for `/api/v1/metadata`.
+    public let metricMetadata = MetricMetadataStore()
     /// The embedded Kafka broker; nil when `kafka_addr` is off.
     public let kafkaBroker: KafkaBroker?
     let maintenanceRunning = Mutex(false)

@@ -96,7 +96,7 @@ struct PipelineService: Service {
     let components: PetrelComponents
 
     func run() async throws {
-        await components.pipeline.apply(components.startupPipeline())
+        await components.startPipeline()
         signal(SIGHUP, SIG_IGN)
         let hangups = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

@@ -57,7 +57,7 @@ struct IngestRoutes {
         }
         let db = v2 ? params["bucket"] : params["db"]
         // An `influx` pipeline component, when configured, takes the write into its own topic.
-        let endpoint = components.endpoints.endpoint(.influxWrite)
+        let endpoint = components.endpoints.endpoint(.influxWrite, database: db)
         let outcome: MetricsIngestor.Outcome
         do {
             outcome = try await components.ingestor.writeLineProtocol(body, precision: precision, db: db,

@@ -10,7 +10,11 @@ import Codecs
 /// `prometheus_remote_write` pipeline component when one is configured.
 /// Answers 204 once the record is durable; 400 naming the problem for a body
 /// that is not snappy or not a WriteRequest; 415 for another content type or
-/// encoding; 413 past `ingest.max_body_bytes`.
+/// encoding; 413 past `ingest.max_body_bytes`. Family metadata is kept in
+/// `MetricMetadataStore` (what `/api/v1/metadata` answers) and counted
+/// (`petrel_remote_write_metadata_total`); exemplars are decoded and counted
+/// (`petrel_remote_write_exemplars_total`), not stored; native histograms are
+/// counted as dropped (`petrel_remote_write_histograms_dropped_total`).
 struct RemoteWriteRoutes {
     let components: PetrelComponents
 
@@ -20,6 +24,19 @@ struct RemoteWriteRoutes {
 
     func rejected(_ reason: String) -> Counter {
         Counter(label: "petrel_ingest_requests_rejected_total", dimensions: [("reason", reason)])
+    }
+
+    /// What a request held besides float samples, counted in `/metrics`.
+    static func countExtras(_ request: RemoteWriteRequest) {
+        if !request.metadata.isEmpty {
+            Counter(label: "petrel_remote_write_metadata_total").increment(by: request.metadata.count)
+        }
+        if request.exemplarCount > 0 {
+            Counter(label: "petrel_remote_write_exemplars_total").increment(by: request.exemplarCount)
+        }
+        if request.histogramCount > 0 {
+            Counter(label: "petrel_remote_write_histograms_dropped_total").increment(by: request.histogramCount)
+        }
     }
 
     func write(_ request: Request) async throws -> Response {
@@ -47,7 +64,11 @@ struct RemoteWriteRoutes {
         let samples: Int
         switch Self.decode(compressed, limit: limit) {
         case .success(let decoded):
-            (text, samples) = decoded
+            (text, samples) = (decoded.text, decoded.samples)
+            let refused = components.metricMetadata.record(decoded.metadata)
+            if refused > 0 {
+                Counter(label: "petrel_remote_write_metadata_refused_total").increment(by: refused)
+            }
         case .failure(let error):
             rejected("parse").increment()
             endpoint?.output.metrics.error("remote write: \(error.message)")
@@ -69,13 +90,17 @@ struct RemoteWriteRoutes {
         return Response(status: .noContent)
     }
 
-    /// The request as Prometheus text and its sample count, or why it is not a remote-write body.
-    static func decode(_ compressed: [UInt8], limit: Int) -> Result<([UInt8], Int), CodecError> {
+    /// The request as Prometheus text, its sample count and its family
+    /// metadata, or why it is not a remote-write body.
+    static func decode(_ compressed: [UInt8], limit: Int)
+        -> Result<(text: [UInt8], samples: Int, metadata: [MetricMetadata]), CodecError> {
         do {
             // A protobuf body is at most a few times its snappy size; refuse bombs.
             let body = try SnappyBlock.decompress(compressed, maxBytes: max(limit, 1 << 20) * 8)
             let request = try RemoteWriteRequest(protobuf: body)
-            return .success((try request.prometheusText(), request.sampleCount))
+            let text = try request.prometheusText()
+            countExtras(request)
+            return .success((text, request.sampleCount, request.metadata))
         } catch {
             return .failure(error)
         }

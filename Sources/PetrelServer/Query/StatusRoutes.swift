@@ -59,12 +59,31 @@ struct StatusRoutes {
         return PrometheusAPI.success { $0.raw(Self.selectsSeries(expr) ? "[]" : "null") }
     }
 
-    /// Metric metadata (TYPE/HELP); Petrel keeps none yet, so every answer is the empty object.
+    /// Metric metadata (type, help, unit) in Prometheus' shape
+    /// `{"family":[{"type":…,"help":…,"unit":…}]}`: what remote-write senders
+    /// reported (see `MetricMetadataStore`); `metric` and `limit` as Prometheus reads them.
     func metadata(_ params: FormParameters) throws -> Response {
-        if let limit = params["limit"], !limit.isEmpty, Int(limit) == nil {
-            throw PrometheusAPI.Failure(kind: .badData, message: "limit must be a number")
+        var limit: Int?
+        if let text = params["limit"], !text.isEmpty {
+            guard let value = Int(text) else { throw PrometheusAPI.Failure(kind: .badData, message: "limit must be a number") }
+            limit = value
         }
-        return PrometheusAPI.success { $0.raw("{}") }
+        let entries = components.metricMetadata.entries(metric: params["metric"], limit: limit)
+        return PrometheusAPI.success { json in
+            json.raw("{")
+            for (i, item) in entries.enumerated() {
+                if i > 0 { json.raw(",") }
+                json.string(item.family)
+                json.raw(":[{\"type\":")
+                json.string(item.entry.type)
+                json.raw(",\"help\":")
+                json.string(item.entry.help)
+                json.raw(",\"unit\":")
+                json.string(item.entry.unit)
+                json.raw("}]")
+            }
+            json.raw("}")
+        }
     }
 
     func config() -> Response {

@@ -145,6 +145,7 @@ public struct PipelineConfig: Sendable {
         }
         errors += cycles(byId)
         errors += listenProblems(reserved: environment?.reservedListens ?? [])
+        errors += endpointClaimProblems()
         return errors
     }
 

@@ -5,16 +5,17 @@ import LogStorage
 import Synchronization
 
 /// Runs a pipeline graph: one task per source, one consumer task per input
-/// partition of each sink. `apply` moves from the running graph to a new one,
-/// keeping unchanged components running and swapping changed ones (their
-/// topics and committed offsets stay, so nothing is lost or read twice
-/// beyond the at-least-once window).
+/// partition of each sink (partitions added later included, see
+/// `SinkFeeder`). `apply` moves from the running graph to a new one, keeping
+/// unchanged components running and swapping changed ones (their topics and
+/// committed offsets stay, so nothing is lost or read twice beyond the
+/// at-least-once window).
 public final class PipelineRuntime: Sendable {
     public let topics: TopicStore
     public let environment: PipelineEnvironment
     let logger: Logger
     let timeSource: any TimeSource
-    private let state = Mutex(State())
+    let state = Mutex(State())
     let rateBaseline = RateBaseline()
     private let reloading = Mutex(false)
 
@@ -196,20 +197,16 @@ public final class PipelineRuntime: Sendable {
             let sink = try settings.build(context)
             let running = Running(component: component, metrics: metrics, sink: sink, startedAtMillis: timeSource.nowMillis())
             let group = Self.group(ofSink: component.id)
-            let lag = LagBoard()
-            var tasks: [Task<Void, Never>] = []
+            var inputs: [SinkFeeder.Input] = []
             for inputId in component.inputs {
                 guard let producer = config.component(inputId) else { continue }
                 let topic = try topics.topicOrCreate(producer.topic)
                 try topics.pin(group: group, topic: topic.name)
-                for partition in topic.partitions {
-                    let consumer = SinkConsumer(
-                        sink: sink, input: SinkInput(component: inputId, topic: topic.name, partition: partition.partition),
-                        partition: partition, topics: topics, group: group, metrics: metrics, lag: lag, logger: componentLogger)
-                    tasks.append(Task { await consumer.run() })
-                }
+                inputs.append(SinkFeeder.Input(component: inputId, topic: topic))
             }
-            running.tasks.withLock { $0 = tasks }
+            let feeder = SinkFeeder(sink: sink, inputs: inputs, topics: topics, group: group, metrics: metrics,
+                                    lag: LagBoard(), logger: componentLogger)
+            running.tasks.withLock { $0 = [Task { await feeder.run() }] }
             return running
         }
     }

@@ -32,6 +32,9 @@ public struct PrometheusScrapeConfig: SourceConfig {
     public var bearerTokenFile: String?
     /// The largest (uncompressed) answer accepted.
     public var bodySizeLimit = 64 << 20
+    /// Most samples one scrape may keep after metric relabelling; a scrape
+    /// with more fails as a whole (`up` 0), as Prometheus' `sample_limit`. 0: no limit.
+    public var sampleLimit = 0
 
     public init(_ section: inout ConfigSection) throws {
         targets = try section.strings("targets") ?? []
@@ -87,6 +90,10 @@ public struct PrometheusScrapeConfig: SourceConfig {
         if let limit = try section.int("body_size_limit") {
             guard limit > 0 else { throw section.error("body_size_limit", "expected a positive number of bytes") }
             bodySizeLimit = limit
+        }
+        if let limit = try section.int("sample_limit") {
+            guard limit >= 0 else { throw section.error("sample_limit", "expected a number of samples, 0 for no limit") }
+            sampleLimit = limit
         }
         // Check static targets now so a typo is a config error, not a failing scrape.
         for (index, address) in targets.enumerated() {

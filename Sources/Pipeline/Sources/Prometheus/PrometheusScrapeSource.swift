@@ -64,7 +64,8 @@ struct PrometheusScrapeSource: Source {
 
     /// Scrapes `target` every interval until `current()` is false or the task is cancelled.
     func scrapeLoop(_ target: ScrapeTarget, output: SourceOutput, current: @escaping @Sendable () -> Bool) async throws {
-        var loop = ScrapeLoop(target: target, options: .init(honorLabels: config.honorLabels, honorTimestamps: config.honorTimestamps),
+        var loop = ScrapeLoop(target: target, options: .init(honorLabels: config.honorLabels, honorTimestamps: config.honorTimestamps,
+                                                                  sampleLimit: config.sampleLimit),
                               relabel: config.relabel)
         var client = HTTPClient(host: target.host, port: target.port, timeout: .milliseconds(config.timeoutMs))
         client.maxBodyBytes = config.bodySizeLimit
@@ -87,6 +88,10 @@ struct PrometheusScrapeSource: Source {
                 if let error = result.parse.firstError {
                     metrics.error("\(target.url): \(error.description)", count: result.parse.rejected)
                     metrics.discarded(result.parse.rejected)
+                }
+                if result.exceededSampleLimit {
+                    metrics.error("scrape of \(target.url) failed: \(result.kept) samples exceed sample_limit \(config.sampleLimit)")
+                    metrics.discarded(result.kept)
                 }
             case .failure(let message):
                 metrics.error("scrape of \(target.url) failed: \(message)")

@@ -9,6 +9,8 @@ struct ScrapeLoop {
     struct Options {
         var honorLabels = false
         var honorTimestamps = true
+        /// Most samples kept after relabelling; more fails the scrape. 0: no limit.
+        var sampleLimit = 0
     }
 
     /// One scrape's output: a Prometheus-text body and its figures.
@@ -21,6 +23,8 @@ struct ScrapeLoop {
         /// Samples written, report and stale markers included.
         var written = 0
         var parse = ParseSummary()
+        /// The scrape kept more samples than `sample_limit`, so none was written.
+        var exceededSampleLimit = false
     }
 
     let target: ScrapeTarget
@@ -55,6 +59,13 @@ struct ScrapeLoop {
             if current.insert(final).inserted && !previous.contains(final) { added += 1 }
             writer.sample(final, timestamp: options.honorTimestamps ? t : timestamp, value: value)
         }
+        if options.sampleLimit > 0 && kept > options.sampleLimit {
+            // Prometheus' sample_limit: the whole scrape fails, but its counts are still reported.
+            var result = failed(timestamp: timestamp, durationSeconds: durationSeconds, scraped: summary.accepted, kept: kept, added: added)
+            result.parse = summary
+            result.exceededSampleLimit = true
+            return result
+        }
         for gone in previous where !current.contains(gone) {
             writer.sample(gone, timestamp: timestamp, value: StaleMarker.value)
         }
@@ -66,12 +77,14 @@ struct ScrapeLoop {
 
     /// A scrape that failed (no answer, bad status, too large): `up` 0 and
     /// every series of the last scrape marked stale, as Prometheus does.
-    mutating func failed(timestamp: Int64, durationSeconds: Double) -> Result {
+    /// `scraped`, `kept` and `added` are reported as they are for a scrape
+    /// refused by `sample_limit` (0 when nothing was read).
+    mutating func failed(timestamp: Int64, durationSeconds: Double, scraped: Int = 0, kept: Int = 0, added: Int = 0) -> Result {
         var writer = PrometheusTextWriter()
         for gone in previous { writer.sample(gone, timestamp: timestamp, value: StaleMarker.value) }
         previous = []
-        report(&writer, timestamp: timestamp, up: 0, duration: durationSeconds, scraped: 0, kept: 0, added: 0)
-        return Result(text: writer.bytes, written: writer.count)
+        report(&writer, timestamp: timestamp, up: 0, duration: durationSeconds, scraped: scraped, kept: kept, added: added)
+        return Result(text: writer.bytes, scraped: scraped, kept: kept, written: writer.count)
     }
 
     /// The target went away (removed from discovery, source stopped): every

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import PetrelCore
+import LogStorage
+@testable import Pipeline
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct RuntimeListeningTests {
+    /// A port nothing listens on right now (bound and released by the kernel's choice).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func waitingReturnsOnceTCPAndUDPSourcesListen() async throws {
+        let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
+        let port = Self.freePort()
+        let config = try fixture.pipeline([
+            "sources": ["logs": ["type": "syslog", "address": "127.0.0.1:\(port)", "mode": "both"]],
+            "sinks": ["out": ["type": "blackhole", "inputs": ["logs"]]],
+        ])
+        let runtime = fixture.runtime()
+        await runtime.apply(config)
+        let missing = await runtime.waitUntilListening(timeout: .seconds(10))
+        #expect(missing.isEmpty)
+        #expect(ListenProbe.connects(host: "127.0.0.1", port: port))
+        #expect(ListenProbe.udpBound(port: port))
+        await runtime.stop()
+    }
+
+    @Test func aSourceThatCannotBindIsReportedWithoutWaitingTheWholeTimeout() async throws {
+        let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
+        // Hold the port so the source's bind fails.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let port = Self.freePort()
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(bound == 0)
+        let config = try fixture.pipeline([
+            "sources": ["logs": ["type": "syslog", "address": "127.0.0.1:\(port)", "mode": "tcp"]],
+            "sinks": ["out": ["type": "blackhole", "inputs": ["logs"]]],
+        ])
+        let runtime = fixture.runtime()
+        await runtime.apply(config)
+        let started = ContinuousClock.now
+        let missing = await runtime.waitUntilListening(timeout: .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(missing.map(\.component) == ["logs"])
+        #expect(missing.first?.addresses == [ListenAddress(.tcp, host: "127.0.0.1", port: port)])
+        await runtime.stop()
+    }
+
+    @Test func aGraphWithoutListeningSourcesHasNothingToWaitFor() async throws {
+        let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
+        let runtime = fixture.runtime()
+        let config = try fixture.pipeline([
+            "sources": ["ext": ["type": "external"]],
+            "sinks": ["out": ["type": "blackhole", "inputs": ["ext"]]],
+        ])
+        await runtime.apply(config)
+        // No listening source: nothing to wait for.
+        #expect(await runtime.waitUntilListening(timeout: .milliseconds(100)).isEmpty)
+        await runtime.stop()
+    }
+
+    @Test func udpTablesAreReadByPort() {
+        let table = """
+          sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+          12: 0100007F:1FBD 00000000:0000 07 00000000:00000000 00:00000000 00000000  1000        0 1 2 0000000000000000 0
+        """
+        #expect(ListenProbe.udpTable(table, hasPort: 8125))
+        #expect(!ListenProbe.udpTable(table, hasPort: 8126))
+        #expect(!ListenProbe.udpTable(table, hasPort: 0x1FBD0))
+    }
+}
