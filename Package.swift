@@ -30,8 +30,10 @@ let package = Package(
         // Kafka's snappy, lz4 and zstd record batch codecs (Debian's libsnappy-dev, liblz4-dev, libzstd-dev).
         .systemLibrary(name: "CCompression", path: "Sources/CCompression",
                        providers: [.apt(["libsnappy-dev", "liblz4-dev", "libzstd-dev"])]),
+        // The CPU's CRC-32C instruction (SSE4.2 / ARMv8 CRC32) behind a runtime check.
+        .target(name: "CCRC32C"),
         .target(name: "PetrelCore", dependencies: [
-            "CZlib",
+            "CZlib", "CCRC32C",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),

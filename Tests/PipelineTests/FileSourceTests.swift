@@ -110,7 +110,7 @@ func tailConfig(_ dir: TempDirectory, _ glob: String = "*.log") -> FileSourceCon
 
 @Suite struct FileEventEncoderTests {
     @Test func plainAndEscapedLinesMatchLogEventJSON() {
-        let encoder = FileEventEncoder(timestampMicros: 1_795_000_000_123_456)
+        var encoder = FileEventEncoder(timestampMicros: 1_795_000_000_123_456)
         let suffix = FileEventEncoder.suffix(file: "/var/log/a.log", host: "h")
         for message in ["GET /a 200", "quote \" back\\slash <tag> & tab\t", "héllo ✓", ""] {
             let bytes = Array(message.utf8)
@@ -122,7 +122,7 @@ func tailConfig(_ dir: TempDirectory, _ glob: String = "*.log") -> FileSourceCon
     }
 
     @Test func invalidUTF8IsReplaced() {
-        let encoder = FileEventEncoder(timestampMicros: 0)
+        var encoder = FileEventEncoder(timestampMicros: 0)
         let encoded = [UInt8]([0x61, 0xFF, 0x62]).withUnsafeBytes { encoder.encode($0, offset: 0, suffix: FileEventEncoder.suffix(file: "f", host: "h")) }
         let object = try! JSONSerialization.jsonObject(with: Data(encoded)) as! [String: Any]
         #expect(object["message"] as? String == "a\u{FFFD}b")

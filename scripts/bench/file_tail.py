@@ -8,6 +8,8 @@ default `--fsync interval`) with one `file` source reading it from the
 beginning and no sink (the topic is the destination), and measures the time
 from start-up until the topic's end offset (GET /api/v1/broker/topics/<name>)
 reaches the number of lines. Start-up time (until /ready) is not counted.
+It also reports the CPU time the server used (utime + stime from /proc) and
+MiB per CPU-second, which a busy machine does not distort as it does MiB/s.
 
     swift build -c release --product petrel
     python3 scripts/bench/file_tail.py --mib 2048
@@ -52,6 +54,15 @@ def write_lines(path: Path, mib: int) -> int:
     return lines
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (0 when unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def topic_end(base: str, topic: str) -> int:
     try:
         r = requests.get(f"{base}/api/v1/broker/topics/{topic}", timeout=2)
@@ -85,6 +96,7 @@ def main() -> int:
         start = time.monotonic()
         server.start()
         ready = time.monotonic()
+        cpu_at_ready = cpu_seconds(server.proc.pid)
         last = 0
         while True:
             end = topic_end(server.base, "bench")
@@ -97,6 +109,7 @@ def main() -> int:
             last = end
             time.sleep(0.05)
         done = time.monotonic()
+        cpu = cpu_seconds(server.proc.pid) - cpu_at_ready
         rss = 0
         try:
             status = Path(f"/proc/{server.proc.pid}/status").read_text()
@@ -110,6 +123,10 @@ def main() -> int:
             "seconds_from_start": round(done - start, 3),
             "mib_per_s": round(size / (1 << 20) / seconds, 1), "lines_per_s": round(lines / seconds),
             "peak_rss_mib": rss, "fsync": args.fsync,
+            # CPU the server used while moving the file: MiB per CPU-second does not depend on
+            # how busy the rest of the machine is, wall-clock MiB/s does.
+            "cpu_seconds": round(cpu, 2), "mib_per_cpu_s": round(size / (1 << 20) / cpu, 1) if cpu else None,
+            "load_average": round(os.getloadavg()[0], 1),
         }
         print(json.dumps(result, indent=2))
         if args.json:

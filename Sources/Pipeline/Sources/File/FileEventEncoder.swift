@@ -2,22 +2,22 @@ import PetrelCore
 
 /// Writes a file line's log event JSON (the `LogEvent` shape: `timestamp`,
 /// `message`, `source_type`, `file`, `host`, `offset`) straight into bytes.
-/// The parts that do not change per line are escaped once; a message that
-/// is plain ASCII with nothing to escape is copied with one `memcpy`, the
-/// rest go through `JSONWriter` (invalid UTF-8 becomes U+FFFD). This is the
-/// hot path of file → topic, where `LogEvent.json()` would build a String
-/// and format the timestamp for every line.
+/// The parts that do not change per line are escaped once; the message is
+/// escaped byte by byte (`JSONByteEscaper`, the same output as `JSONWriter`),
+/// runs of plain bytes copied with `memcpy`. This is the hot path of
+/// file → topic, where `LogEvent.json()` would build a String and format the
+/// timestamp for every line.
 struct FileEventEncoder {
     /// `{"timestamp":"…","message":"` for the current read time.
     private var prefix: [UInt8] = []
     private(set) var timestampMillis: Int64 = 0
+    /// The escaped message of the line being encoded (reused, so no allocation per line).
+    private var message: [UInt8] = []
 
-    /// Bytes that JSON or Petrel's HTML-safe escaping changes, and every non-ASCII byte.
-    private static let special: [Bool] = (0..<256).map { b in
-        b < 0x20 || b >= 0x80 || b == 0x22 || b == 0x5C || b == 0x3C || b == 0x3E || b == 0x26
+    init(timestampMicros: Int64 = 0) {
+        setTime(micros: timestampMicros)
+        message.reserveCapacity(1024)
     }
-
-    init(timestampMicros: Int64 = 0) { setTime(micros: timestampMicros) }
 
     /// Stamps the events that follow with `micros` (the time they were read).
     mutating func setTime(micros: Int64) {
@@ -35,33 +35,36 @@ struct FileEventEncoder {
         return Array(out.utf8)
     }
 
-    /// The event for `line` (without its delimiter) that starts at `offset`.
-    func encode(_ line: UnsafeRawBufferPointer, offset: Int64, suffix: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(prefix.count + line.count + suffix.count + 24)
+    /// Escapes `line` (without its delimiter) and returns the size of its
+    /// event when it starts at `offset`; `write` then writes that event.
+    mutating func prepare(_ line: UnsafeRawBufferPointer, offset: Int64, suffix: [UInt8]) -> Int {
+        message.removeAll(keepingCapacity: true)
+        JSONByteEscaper.append(line, to: &message)
+        return prefix.count + message.count + suffix.count + Self.decimalCount(offset) + 1
+    }
+
+    /// Appends the event `prepare` measured (same `offset` and `suffix`).
+    func write(offset: Int64, suffix: [UInt8], into out: inout [UInt8]) {
         out.append(contentsOf: prefix)
-        var plain = true
-        let table = Self.special
-        for byte in line where table[Int(byte)] {
-            plain = false
-            break
-        }
-        if plain {
-            // Typed, so the append is one memcpy rather than a byte-by-byte copy.
-            out.append(contentsOf: UnsafeBufferPointer(start: line.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                                       count: line.count))
-        } else {
-            var escaped = ""
-            JSONWriter.appendString(String(decoding: line, as: UTF8.self), to: &escaped)
-            // appendString wrote the surrounding quotes; the prefix and suffix carry ours.
-            var utf8 = escaped.utf8[...]
-            utf8 = utf8.dropFirst().dropLast()
-            out.append(contentsOf: utf8)
-        }
+        out.append(contentsOf: message)
         out.append(contentsOf: suffix)
         Self.appendDecimal(offset, to: &out)
         out.append(0x7D)
+    }
+
+    /// The event for `line` that starts at `offset`, as its own byte array.
+    mutating func encode(_ line: UnsafeRawBufferPointer, offset: Int64, suffix: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(prepare(line, offset: offset, suffix: suffix))
+        write(offset: offset, suffix: suffix, into: &out)
         return out
+    }
+
+    /// How many characters `value` has in decimal.
+    static func decimalCount(_ value: Int64) -> Int {
+        var v = value.magnitude, count = value < 0 ? 2 : 1
+        while v >= 10 { v /= 10; count += 1 }
+        return count
     }
 
     @inline(__always)

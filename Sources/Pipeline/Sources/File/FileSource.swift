@@ -21,7 +21,8 @@ struct FileSource: Source {
         let tailer = FileTailer(config: config, checkpoints: try store.load(), metrics: context.metrics, logger: context.logger)
         let time = context.timeSource
         var inflight: InflightSend?
-        var batch = FileBatch()
+        let maxBatchBytes = min(FileBatch.defaultMaxBatchBytes, output.topic.config.maxMessageBytes)
+        var batch = FileBatch(maxBatchBytes: maxBatchBytes)
         var lastDiscovery: Int64 = .min
         defer { inflight?.task.cancel() }
         while !Task.isCancelled {
@@ -39,7 +40,7 @@ struct FileSource: Source {
                     try await finish(previous, tailer: tailer)
                 }
                 inflight = start(batch, checkpoints: tailer.checkpoints(), output: output, store: store)
-                batch = FileBatch()
+                batch = FileBatch(maxBatchBytes: maxBatchBytes)
             } else if !readSome {
                 if let previous = inflight, previous.done {
                     try await finish(previous, tailer: tailer)
@@ -70,10 +71,12 @@ struct FileSource: Source {
     private func start(_ batch: FileBatch, checkpoints: [FileCheckpoint], output: SourceOutput,
                        store: FileCheckpointStore) -> InflightSend {
         let flag = DoneFlag()
-        let records = batch.records
+        var batch = batch
+        batch.seal()
+        let batches = batch.batches
         let task = Task {
             defer { flag.value.store(true, ordering: .releasing) }
-            try await output.send(records)
+            try await output.send(batches)
             try store.save(checkpoints)
         }
         return InflightSend(task: task, flag: flag, completed: batch.completed)

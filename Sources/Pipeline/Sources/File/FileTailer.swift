@@ -164,10 +164,16 @@ final class FileTailer {
     }
 
     private func append(_ line: UnsafeRawBufferPointer, offset: Int64, key: [UInt8], suffix: [UInt8], into batch: inout FileBatch) {
-        let value = encoder.encode(line, offset: offset, suffix: suffix)
-        batch.records.append(Record(timestamp: encoder.timestampMillis, key: key, value: value))
-        batch.bytes += value.count + key.count
-        batch.lines += 1
+        let count = encoder.prepare(line, offset: offset, suffix: suffix)
+        guard batch.fits(key: key, valueCount: count) else {
+            metrics?.discarded(1)
+            metrics?.error("file \(String(decoding: key, as: UTF8.self)): the event of the line at byte offset \(offset) is \(count) bytes, more than a record batch may hold (\(batch.maxBatchBytes)); dropped")
+            return
+        }
+        let encoder = self.encoder
+        batch.append(key: key, timestamp: encoder.timestampMillis, valueCount: count) { out in
+            encoder.write(offset: offset, suffix: suffix, into: &out)
+        }
     }
 
     private func discardLong(_ file: TailedFile, at offset: Int64) {
