@@ -444,11 +444,14 @@ def test_panel_editor_is_operable_from_the_keyboard(browser, server):
     assert console_errors(browser) == []
 
 
-def test_panel_editor_shows_query_and_save_errors_and_fits_a_phone(browser, server):
+def test_panel_editor_shows_query_and_save_errors_and_fits_a_dark_phone(browser, server):
     editable_dashboard(server, "errors")
     browser.set_window_size(390, 844)
     try:
         open_dashboard(browser, server, "errors", "panel-editor-phone-before")
+        browser.execute_script("window.petrel.dashboardDrawnMs = null")
+        browser.find_element("id", "theme").click()
+        wait_js(browser, "return document.documentElement.dataset.theme === 'dark' && window.petrel.dashboardDrawnMs != null", what="dark theme")
         open_editor(browser, "Memory")
         size = browser.execute_script("const d = document.querySelector('dialog.paneledit'); return [d.getBoundingClientRect().right, d.scrollWidth, d.clientWidth]")
         assert size[0] <= 390 and size[1] <= size[2], size
@@ -458,7 +461,7 @@ def test_panel_editor_shows_query_and_save_errors_and_fits_a_phone(browser, serv
         wait_js(browser, "return window.petrel.panelEditor?.error", what="the preview's query error")
         shown = browser.find_element("css selector", "dialog.paneledit .pe-error").text
         assert "Query error" in shown and "parse error" in shown, shown
-        browser.save_screenshot(str(SHOTS / "panel-editor-phone-error.png"))
+        browser.save_screenshot(str(SHOTS / "panel-editor-phone-dark-error.png"))
         # A failed save (the PUT answered with a server error, stubbed in the page) is shown in
         # the editor, which stays open with the edit.
         browser.execute_script("""window.__fetch = window.fetch;
@@ -472,5 +475,6 @@ def test_panel_editor_shows_query_and_save_errors_and_fits_a_phone(browser, serv
         wait_js(browser, "return !document.querySelector('dialog.paneledit')", what="Cancel")
         assert saved_dashboard(server, "errors")["panels"][0]["targets"][0]["expr"] == "fixture_mem_used"
     finally:
+        browser.execute_script("localStorage.setItem('petrel-theme', 'light')")
         browser.set_window_size(1280, 900)
     assert console_errors(browser, allow=("/api/v1/query_range",)) == []
