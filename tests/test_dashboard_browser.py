@@ -376,7 +376,7 @@ def test_panel_editor_edits_title_query_and_unit_and_saves_them_to_the_file(brow
     assert console_errors(browser) == []
 
 
-def test_panel_editor_adds_and_removes_panels_through_the_file(browser, server):
+def test_panel_editor_adds_removes_and_duplicates_panels_through_the_file(browser, server):
     editable_dashboard(server, "add-remove")
     open_dashboard(browser, server, "add-remove", "panel-add-before")
     browser.find_element("id", "addpanel").click()
@@ -395,20 +395,26 @@ def test_panel_editor_adds_and_removes_panels_through_the_file(browser, server):
     assert browser.execute_script("return document.querySelector('dialog.paneledit .pe-confirm').hidden") is False
     browser.find_element("css selector", "dialog.paneledit .pe-remove-yes").click()
     wait_js(browser, "return window.petrel.panels.length === 2 && !document.querySelector('dialog.paneledit')", what="the removal")
+    # Duplicate the first panel: the copy goes below the last one.
+    open_editor(browser, "Memory")
+    browser.find_element("css selector", "dialog.paneledit .pe-duplicate").click()
+    wait_js(browser, "return window.petrel.panels.length === 3 && !document.querySelector('dialog.paneledit')", what="the copy")
     # Nothing is written until Save dashboard.
     assert [p["title"] for p in saved_dashboard(server, "add-remove")["panels"]] == ["Memory", "Hosts up"]
     browser.find_element("id", "savedash").click()
     wait_js(browser, "return document.querySelector('#unsaved').offsetParent === null", what="the save")
     saved = saved_dashboard(server, "add-remove")
-    assert [p["title"] for p in saved["panels"]] == ["Memory", "Added"]
+    assert [p["title"] for p in saved["panels"]] == ["Memory", "Added", "Memory"]
     added = saved["panels"][1]
     assert added["type"] == "timeseries" and added["id"] == 3
     assert added["gridPos"] == {"x": 0, "y": 8, "w": 12, "h": 8}
     assert added["targets"] == [{"refId": "A", "expr": "fixture_mem_used"}]
+    copy = saved["panels"][2]
+    assert copy == {**saved["panels"][0], "id": 4, "gridPos": {"x": 0, "y": 16, "w": 12, "h": 8}}
     assert saved["x-team-notes"] == {"keep": [1, "two", None]}
     assert saved["panels"][0]["fieldConfig"]["defaults"]["custom"] == {"unknownOption": 7}
     open_dashboard(browser, server, "add-remove", "panel-add-after")
-    assert browser.execute_script("return window.petrel.panels.map(p => p.panel.title)") == ["Memory", "Added"]
+    assert browser.execute_script("return window.petrel.panels.map(p => p.panel.title)") == ["Memory", "Added", "Memory"]
     assert browser.execute_script("return window.petrel.panels[1].series.length") == 2
     assert console_errors(browser) == []
 
