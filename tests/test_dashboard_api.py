@@ -88,6 +88,23 @@ def test_save_load_delete_round_trip_writes_a_file(server):
     assert gone.status_code == 404 and gone.json()["errorType"] == "not_found"
 
 
+def test_a_saved_dashboard_comes_back_with_every_field_it_was_given(server):
+    # The panel editor saves the model it loaded with only edited keys changed, so the API must
+    # keep fields it does not know (nested objects, nulls, floats, unicode) as they were.
+    model = {"title": "Keep me", "uid": "keep", "x-custom": {"list": [1, 2.5, None, True, "µs"], "empty": {}},
+             "panels": [{"id": 7, "type": "timeseries", "title": "p", "pluginVersion": "10.2.0",
+                         "targets": [{"refId": "A", "expr": "up", "datasource": {"type": "prometheus", "uid": "x"}}],
+                         "fieldConfig": {"defaults": {"unit": "µs", "thresholds": {"mode": "absolute", "steps": [
+                             {"color": "green", "value": None}, {"color": "#ff0000", "value": 80.5}]}}, "overrides": []}}],
+             "annotations": {"list": []}, "links": [], "graphTooltip": 1}
+    sent = model
+    for _ in range(2):  # saved, loaded, saved again: unchanged both times
+        requests.put(server.base + "/api/v1/dashboards/keep", json=sent, timeout=5).raise_for_status()
+        sent = requests.get(server.base + "/api/v1/dashboards/keep", timeout=5).json()["data"]["dashboard"]
+        assert sent == model
+    assert json.loads((server.data_dir / "dashboards" / "keep.json").read_text()) == model
+
+
 @pytest.mark.parametrize("uid,body,fragment", [
     ("x", "{ nope", "not valid JSON"),
     ("x", "[1, 2]", "must be a JSON object"),

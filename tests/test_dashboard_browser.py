@@ -292,3 +292,195 @@ def test_template_variable_change_requeries_and_edits_save_to_a_file(browser, se
     saved = json.loads((server.data_dir / "dashboards" / "fixture-node.json").read_text())
     assert saved["title"] == "Edited in the UI" and saved["uid"] == "fixture-node"
     assert console_errors(browser) == []
+
+
+# The panel editor. Each test edits its own dashboard, which carries fields the editor does not
+# know (top level, panel, target, fieldConfig) that must survive every save.
+def editable_dashboard(server, uid):
+    model = {
+        "title": f"Editable {uid}", "x-team-notes": {"keep": [1, "two", None]}, "schemaVersion": 39,
+        "panels": [
+            {"id": 1, "type": "timeseries", "title": "Memory", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8},
+             "pluginVersion": "10.2.0", "transparent": False,
+             "targets": [{"refId": "A", "expr": "fixture_mem_used", "datasource": {"type": "prometheus", "uid": "prom1"}, "interval": ""}],
+             "fieldConfig": {"defaults": {"unit": "bytes", "custom": {"unknownOption": 7}}, "overrides": [{"matcher": {"id": "byName"}}]}},
+            {"id": 2, "type": "stat", "title": "Hosts up", "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8},
+             "targets": [{"refId": "A", "expr": "count(fixture_up)"}]},
+        ],
+    }
+    requests.put(f"{server.base}/api/v1/dashboards/{uid}", json=model, timeout=5).raise_for_status()
+    return model
+
+
+def saved_dashboard(server, uid):
+    return requests.get(f"{server.base}/api/v1/dashboards/{uid}", timeout=5).json()["data"]["dashboard"]
+
+
+def open_dashboard(browser, server, uid, name):
+    open_page(browser, f"{server.base}/dashboards/{uid}?from=now-30m&to=now", "return window.petrel.dashboardDrawnMs != null", name)
+
+
+def open_editor(browser, title):
+    """Clicks the Edit control of the panel titled `title` and waits for the editor's first preview."""
+    browser.execute_script("window.petrel.panelEditor = null")
+    button = browser.execute_script("return window.petrel.panels.find(p => p.panel.title === arguments[0]).el.querySelector('.panel-edit')", title)
+    button.click()
+    wait_js(browser, "return document.querySelector('dialog.paneledit[open]') && window.petrel.panelEditor", what="the panel editor")
+
+
+def panel_ink(browser, title):
+    """Painted pixels in the main canvas of the panel titled `title` (every 4th pixel)."""
+    return browser.execute_script("""
+      const p = window.petrel.panels.find(p => p.panel.title === arguments[0]);
+      const c = p && p.body.querySelector('canvas.main');
+      if (!c || !c.width) return 0;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let ink = 0; for (let i = 3; i < d.length; i += 16) if (d[i] > 0) ink++;
+      return ink;""", title)
+
+
+def test_panel_editor_edits_title_query_and_unit_and_saves_them_to_the_file(browser, server):
+    model = editable_dashboard(server, "edit-panel")
+    open_dashboard(browser, server, "edit-panel", "panel-editor-before")
+    open_editor(browser, "Memory")
+    title = browser.find_element("css selector", "dialog.paneledit input[name=title]")
+    assert title.get_attribute("value") == "Memory"
+    title.clear()
+    title.send_keys("CPU usage")
+    expr = browser.find_element("css selector", "dialog.paneledit .pe-expr")
+    expr.clear()
+    expr.send_keys("fixture_cpu_usage")
+    browser.execute_script("""const s = document.querySelector('dialog.paneledit select[name=unit]');
+        s.value = 'percent'; s.dispatchEvent(new Event('change', {bubbles: true}));""")
+    # The live preview queries the edited expression: two hosts, drawn.
+    wait_js(browser, "const e = window.petrel.panelEditor; return e && e.queries[0] === 'fixture_cpu_usage' && e.series === 2 && !e.error",
+            what="the preview of the new query")
+    browser.save_screenshot(str(SHOTS / "panel-editor.png"))
+    browser.find_element("css selector", "dialog.paneledit .pe-save").click()
+    wait_js(browser, "return !document.querySelector('dialog.paneledit') && window.petrel.dashboardDrawnMs != null", what="the save")
+    saved = saved_dashboard(server, "edit-panel")
+    panel = saved["panels"][0]
+    assert panel["title"] == "CPU usage"
+    assert panel["targets"] == [{"refId": "A", "expr": "fixture_cpu_usage", "datasource": {"type": "prometheus", "uid": "prom1"}, "interval": ""}]
+    assert panel["fieldConfig"] == {"defaults": {"unit": "percent", "custom": {"unknownOption": 7}}, "overrides": [{"matcher": {"id": "byName"}}]}
+    assert panel["pluginVersion"] == "10.2.0" and panel["transparent"] is False and panel["gridPos"] == {"x": 0, "y": 0, "w": 12, "h": 8}
+    assert saved["x-team-notes"] == {"keep": [1, "two", None]} and saved["schemaVersion"] == 39
+    assert saved["panels"][1] == model["panels"][1]
+    # After a reload the panel has the new title and draws the new query in the new unit.
+    open_dashboard(browser, server, "edit-panel", "panel-editor-after")
+    state = browser.execute_script("""const p = window.petrel.panels[0];
+        return {title: p.el.querySelector('h2').textContent, series: p.series.length, error: p.error || null,
+                names: p.series.map(s => s.metric.__name__)};""")
+    assert state == {"title": "CPU usage", "series": 2, "error": None, "names": ["fixture_cpu_usage"] * 2}, state
+    assert panel_ink(browser, "CPU usage") > 50
+    assert console_errors(browser) == []
+
+
+def test_panel_editor_adds_removes_and_duplicates_panels_through_the_file(browser, server):
+    editable_dashboard(server, "add-remove")
+    open_dashboard(browser, server, "add-remove", "panel-add-before")
+    browser.find_element("id", "addpanel").click()
+    wait_js(browser, "return document.querySelector('dialog.paneledit[open]') && window.petrel.panelEditor", what="the editor of a new panel")
+    assert browser.find_element("css selector", "dialog.paneledit input[name=title]").get_attribute("value") == "New panel"
+    title = browser.find_element("css selector", "dialog.paneledit input[name=title]")
+    title.clear()
+    title.send_keys("Added")
+    browser.find_element("css selector", "dialog.paneledit .pe-expr").send_keys("fixture_mem_used")
+    browser.find_element("css selector", "dialog.paneledit .pe-apply").click()
+    wait_js(browser, "return window.petrel.panels.length === 3 && window.petrel.dashboardDrawnMs != null", what="the added panel")
+    assert browser.execute_script("return document.querySelector('#unsaved').offsetParent !== null"), "Save dashboard is not shown"
+    # Remove the stat, confirming in the editor.
+    open_editor(browser, "Hosts up")
+    browser.find_element("css selector", "dialog.paneledit .pe-remove").click()
+    assert browser.execute_script("return document.querySelector('dialog.paneledit .pe-confirm').hidden") is False
+    browser.find_element("css selector", "dialog.paneledit .pe-remove-yes").click()
+    wait_js(browser, "return window.petrel.panels.length === 2 && !document.querySelector('dialog.paneledit')", what="the removal")
+    # Duplicate the first panel: the copy goes below the last one.
+    open_editor(browser, "Memory")
+    browser.find_element("css selector", "dialog.paneledit .pe-duplicate").click()
+    wait_js(browser, "return window.petrel.panels.length === 3 && !document.querySelector('dialog.paneledit')", what="the copy")
+    # Nothing is written until Save dashboard.
+    assert [p["title"] for p in saved_dashboard(server, "add-remove")["panels"]] == ["Memory", "Hosts up"]
+    browser.find_element("id", "savedash").click()
+    wait_js(browser, "return document.querySelector('#unsaved').offsetParent === null", what="the save")
+    saved = saved_dashboard(server, "add-remove")
+    assert [p["title"] for p in saved["panels"]] == ["Memory", "Added", "Memory"]
+    added = saved["panels"][1]
+    assert added["type"] == "timeseries" and added["id"] == 3
+    assert added["gridPos"] == {"x": 0, "y": 8, "w": 12, "h": 8}
+    assert added["targets"] == [{"refId": "A", "expr": "fixture_mem_used"}]
+    copy = saved["panels"][2]
+    assert copy == {**saved["panels"][0], "id": 4, "gridPos": {"x": 0, "y": 16, "w": 12, "h": 8}}
+    assert saved["x-team-notes"] == {"keep": [1, "two", None]}
+    assert saved["panels"][0]["fieldConfig"]["defaults"]["custom"] == {"unknownOption": 7}
+    open_dashboard(browser, server, "add-remove", "panel-add-after")
+    assert browser.execute_script("return window.petrel.panels.map(p => p.panel.title)") == ["Memory", "Added", "Memory"]
+    assert browser.execute_script("return window.petrel.panels[1].series.length") == 2
+    assert console_errors(browser) == []
+
+
+def test_panel_editor_is_operable_from_the_keyboard(browser, server):
+    editable_dashboard(server, "keyboard")
+    open_dashboard(browser, server, "keyboard", "panel-keyboard")
+    edit = browser.execute_script("return window.petrel.panels[0].el.querySelector('.panel-edit')")
+    edit.send_keys("\n")
+    wait_js(browser, "return document.querySelector('dialog.paneledit[open]')", what="the editor opened with Enter")
+    assert browser.execute_script("return document.activeElement.name") == "title"
+    # Escape discards the edit and gives focus back to the Edit button.
+    browser.find_element("css selector", "dialog.paneledit input[name=title]").send_keys("X\ue00c")
+    wait_js(browser, "return !document.querySelector('dialog.paneledit')", what="Escape to close the editor")
+    assert browser.execute_script("return document.activeElement === window.petrel.panels[0].el.querySelector('.panel-edit')")
+    assert browser.execute_script("return window.petrel.panels[0].el.querySelector('h2').textContent") == "Memory"
+    # Reopen, type a title, Tab through every control to Apply and press Enter.
+    browser.execute_script("return document.activeElement").send_keys("\n")
+    wait_js(browser, "return document.querySelector('dialog.paneledit[open]')", what="the editor opened again")
+    browser.execute_script("return document.activeElement").send_keys(" by keyboard")
+    seen = []
+    for _ in range(80):
+        browser.execute_script("return document.activeElement").send_keys("\t")
+        seen.append(browser.execute_script("const e = document.activeElement; return e.name || e.className || e.tagName"))
+        if seen[-1] == "pe-apply":
+            break
+    assert seen[-1] == "pe-apply", seen
+    for control in ["type", "pe-expr", "pe-legend", "pe-add-target", "unit", "min", "max", "pe-color", "pe-add-step", "stacking", "fillOpacity"]:
+        assert any(control in s for s in seen), (control, seen)
+    browser.execute_script("return document.activeElement").send_keys("\n")
+    wait_js(browser, "return window.petrel.panels[0]?.el.querySelector('h2').textContent === 'Memory by keyboard'", what="the applied title")
+    assert browser.execute_script("return document.activeElement.classList.contains('panel-edit')")
+    assert console_errors(browser) == []
+
+
+def test_panel_editor_shows_query_and_save_errors_and_fits_a_dark_phone(browser, server):
+    editable_dashboard(server, "errors")
+    browser.set_window_size(390, 844)
+    try:
+        open_dashboard(browser, server, "errors", "panel-editor-phone-before")
+        browser.execute_script("window.petrel.dashboardDrawnMs = null")
+        browser.find_element("id", "theme").click()
+        wait_js(browser, "return document.documentElement.dataset.theme === 'dark' && window.petrel.dashboardDrawnMs != null", what="dark theme")
+        open_editor(browser, "Memory")
+        size = browser.execute_script("const d = document.querySelector('dialog.paneledit'); return [d.getBoundingClientRect().right, d.scrollWidth, d.clientWidth]")
+        assert size[0] <= 390 and size[1] <= size[2], size
+        expr = browser.find_element("css selector", "dialog.paneledit .pe-expr")
+        expr.clear()
+        expr.send_keys("sum(rate(fixture_cpu_usage[5m])")
+        wait_js(browser, "return window.petrel.panelEditor?.error", what="the preview's query error")
+        shown = browser.find_element("css selector", "dialog.paneledit .pe-error").text
+        assert "Query error" in shown and "parse error" in shown, shown
+        browser.save_screenshot(str(SHOTS / "panel-editor-phone-dark-error.png"))
+        # A failed save (the PUT answered with a server error, stubbed in the page) is shown in
+        # the editor, which stays open with the edit.
+        browser.execute_script("""window.__fetch = window.fetch;
+            window.fetch = (url, init) => init?.method === 'PUT' ? Promise.resolve(new Response(JSON.stringify({status: 'error', errorType: 'internal', error: 'disk full'}), {status: 500})) : window.__fetch(url, init);""")
+        browser.find_element("css selector", "dialog.paneledit .pe-save").click()
+        wait_js(browser, "return document.querySelector('dialog.paneledit .pe-error')?.textContent.includes('Not saved')", what="the save error")
+        assert "disk full" in browser.find_element("css selector", "dialog.paneledit .pe-error").text
+        assert browser.execute_script("return !!document.querySelector('dialog.paneledit[open]')")
+        browser.execute_script("window.fetch = window.__fetch")
+        browser.find_element("css selector", "dialog.paneledit .pe-cancel").click()
+        wait_js(browser, "return !document.querySelector('dialog.paneledit')", what="Cancel")
+        assert saved_dashboard(server, "errors")["panels"][0]["targets"][0]["expr"] == "fixture_mem_used"
+    finally:
+        browser.execute_script("localStorage.setItem('petrel-theme', 'light')")
+        browser.set_window_size(1280, 900)
+    assert console_errors(browser, allow=("/api/v1/query_range",)) == []

@@ -32,6 +32,13 @@ function duration(seconds, decimals) {
   return fixed(seconds / 86400, decimals) + ' day';
 }
 
+/** The Grafana unit ids `formatValue` knows, with a label each (for the panel editor). */
+export const UNITS = [['short', 'Short (K, Mil, Bil)'], ['none', 'None'], ['percent', 'Percent (0-100)'], ['percentunit', 'Percent (0.0-1.0)'],
+  ['bytes', 'Bytes (IEC)'], ['decbytes', 'Bytes (SI)'], ['kbytes', 'Kibibytes'], ['mbytes', 'Mebibytes'], ['bits', 'Bits (IEC)'],
+  ['decbits', 'Bits (SI)'], ['bps', 'Bits/s'], ['Bps', 'Bytes/s'], ['binBps', 'Bytes/s (IEC)'], ['s', 'Seconds'], ['ms', 'Milliseconds'],
+  ['µs', 'Microseconds'], ['ns', 'Nanoseconds'], ['dtdurations', 'Duration'], ['reqps', 'Requests/s'], ['rps', 'Reads/s'],
+  ['wps', 'Writes/s'], ['iops', 'I/O ops/s'], ['ops', 'Operations/s'], ['hertz', 'Hertz'], ['celsius', 'Celsius (°C)']];
+
 /** Formats `v` in the Grafana unit `unit` (e.g. bytes, percent, s, reqps). */
 export function formatValue(v, unit = 'short', decimals) {
   if (v == null || Number.isNaN(v)) return '–';
@@ -73,6 +80,9 @@ const NAMED = {
   'light-green': '#96d98d', 'light-red': '#ff7383', 'light-yellow': '#ffee52', 'light-orange': '#ffb357', 'light-blue': '#8ab8ff',
   text: '#8e95a3', transparent: 'rgba(0,0,0,0)',
 };
+
+/** The Grafana colour names `color` knows. */
+export const COLOR_NAMES = Object.keys(NAMED);
 
 /** A CSS colour for a Grafana colour name, hex or rgb() string. */
 export function color(name) { return NAMED[name] || name || NAMED.green; }

@@ -24,10 +24,15 @@ h1 { font-size:18px; margin:0 8px 0 0; }
 .error { color:var(--err); white-space:pre-wrap; }
 .toolbar { display:flex; gap:8px; align-items:center; flex-wrap:wrap; margin-bottom:10px; }
 .toolbar .spacer { flex:1; }
+.toolbar[hidden] { display:none; }
 .vars { display:flex; gap:12px; flex-wrap:wrap; margin-bottom:10px; }
 .vars label { display:flex; gap:4px; align-items:center; }
 .grid { display:grid; grid-template-columns:repeat(24, 1fr); grid-auto-rows:30px; gap:6px; }
 .panel { background:var(--panel); border:1px solid var(--border); border-radius:4px; display:flex; flex-direction:column; min-width:0; min-height:0; overflow:hidden; }
+.panel header { display:flex; align-items:center; min-width:0; }
+.panel header h2 { flex:1; min-width:0; }
+.panel-edit { font-size:11px; padding:0 6px; margin-right:4px; background:none; border-color:transparent; color:var(--muted); }
+.panel:hover .panel-edit, .panel-edit:focus-visible { border-color:var(--border); color:var(--fg); }
 .panel h2 { font-size:13px; margin:0; padding:4px 8px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
 .panel .body { flex:1; position:relative; min-height:0; }
 .panel .body canvas { position:absolute; inset:0; width:100%; height:100%; }
@@ -89,6 +94,28 @@ textarea.code, input.code { font-family:ui-monospace, monospace; width:100%; }
   .pcol h2 { position:static; }
   .pcol { padding-top:0; }
   .pio { display:block; }
+}
+dialog.paneledit { width:min(960px, calc(100vw - 16px)); max-width:none; max-height:calc(100vh - 16px); padding:12px 16px 0; background:var(--panel); color:var(--fg); border:1px solid var(--border); border-radius:6px; }
+dialog.paneledit::backdrop { background:rgba(0,0,0,.45); }
+.paneledit > form > h2 { font-size:16px; margin:0 0 8px; }
+.paneledit .pe-preview { height:220px; margin-bottom:10px; }
+.pe-fields { display:grid; grid-template-columns:repeat(auto-fit, minmax(300px, 1fr)); gap:10px; }
+.pe-fields fieldset { border:1px solid var(--border); border-radius:4px; margin:0; min-width:0; }
+.pe-fields legend { color:var(--muted); font-size:12px; }
+.pe-grid, .pe-target { display:grid; grid-template-columns:max-content minmax(0, 1fr); gap:4px 8px; align-items:center; margin-bottom:6px; }
+.pe-grid input, .pe-grid select, .pe-target input, .pe-target textarea { width:100%; min-width:0; }
+.pe-target { padding-bottom:6px; border-bottom:1px dashed var(--border); }
+.pe-target .pe-remove-target { grid-column:2; justify-self:end; }
+.pe-step { display:flex; gap:6px; align-items:center; margin-bottom:4px; flex-wrap:wrap; }
+.pe-step .swatch { width:16px; height:16px; border-radius:3px; border:1px solid var(--border); }
+.pe-step .pe-color { width:10em; } .pe-step .pe-value { width:8em; }
+.pe-actions .pe-error { flex-basis:100%; margin:0; }
+.pe-error:empty { display:none; }
+.pe-actions { position:sticky; bottom:0; background:var(--panel); padding:8px 0 12px; margin:0; border-top:1px solid var(--border); }
+@media (max-width: 700px) {
+  dialog.paneledit { padding:8px 8px 0; }
+  .pe-fields { grid-template-columns:1fr; }
+  .paneledit .pe-preview { height:180px; }
 }
 
 """####),
@@ -2005,6 +2032,13 @@ function duration(seconds, decimals) {
   return fixed(seconds / 86400, decimals) + ' day';
 }
 
+/** The Grafana unit ids `formatValue` knows, with a label each (for the panel editor). */
+export const UNITS = [['short', 'Short (K, Mil, Bil)'], ['none', 'None'], ['percent', 'Percent (0-100)'], ['percentunit', 'Percent (0.0-1.0)'],
+  ['bytes', 'Bytes (IEC)'], ['decbytes', 'Bytes (SI)'], ['kbytes', 'Kibibytes'], ['mbytes', 'Mebibytes'], ['bits', 'Bits (IEC)'],
+  ['decbits', 'Bits (SI)'], ['bps', 'Bits/s'], ['Bps', 'Bytes/s'], ['binBps', 'Bytes/s (IEC)'], ['s', 'Seconds'], ['ms', 'Milliseconds'],
+  ['µs', 'Microseconds'], ['ns', 'Nanoseconds'], ['dtdurations', 'Duration'], ['reqps', 'Requests/s'], ['rps', 'Reads/s'],
+  ['wps', 'Writes/s'], ['iops', 'I/O ops/s'], ['ops', 'Operations/s'], ['hertz', 'Hertz'], ['celsius', 'Celsius (°C)']];
+
 /** Formats `v` in the Grafana unit `unit` (e.g. bytes, percent, s, reqps). */
 export function formatValue(v, unit = 'short', decimals) {
   if (v == null || Number.isNaN(v)) return '–';
@@ -2046,6 +2080,9 @@ const NAMED = {
   'light-green': '#96d98d', 'light-red': '#ff7383', 'light-yellow': '#ffee52', 'light-orange': '#ffb357', 'light-blue': '#8ab8ff',
   text: '#8e95a3', transparent: 'rgba(0,0,0,0)',
 };
+
+/** The Grafana colour names `color` knows. */
+export const COLOR_NAMES = Object.keys(NAMED);
 
 /** A CSS colour for a Grafana colour name, hex or rgb() string. */
 export function color(name) { return NAMED[name] || name || NAMED.green; }
@@ -2177,6 +2214,182 @@ document.addEventListener('click', (e) => {
 });
 window.addEventListener('popstate', route);
 route();
+
+"""####),
+        ("js/panelmodel.js", ####"""
+// The panel editor's model: a panel's editable settings as a flat draft, and the changes
+// written back into a copy of the Grafana panel JSON touching only the keys that were edited,
+// so every field the editor does not know survives a save. Also adding, duplicating and
+// removing panels in a dashboard model. Pure functions over plain objects.
+import { panelOptions } from './panels.js';
+
+/** The panel types the editor offers (those the renderers draw). */
+export const PANEL_TYPES = ['timeseries', 'stat', 'gauge', 'bargauge', 'table', 'heatmap'];
+/** `fieldConfig.defaults.custom.stacking.mode` values. */
+export const STACKING = ['none', 'normal', 'percent'];
+/** `fieldConfig.defaults.custom.thresholdsStyle.mode` values the time series draws. */
+export const THRESHOLD_STYLES = ['off', 'line', 'area', 'line+area', 'dashed'];
+/** `options.reduceOptions.calcs[0]` values the stat, gauge and bar gauge reduce with. */
+export const CALCS = ['lastNotNull', 'last', 'mean', 'max', 'min', 'sum', 'first', 'count'];
+
+const num = (v) => (v == null || v === '' || Number.isNaN(Number(v)) ? null : Number(v));
+
+/** The editable settings of `panel` as a draft the form edits (values as the renderers read them). */
+export function readPanel(panel) {
+  const o = panelOptions(panel);
+  const thresholds = o.thresholds || { mode: 'absolute', steps: [{ color: 'green', value: null }] };
+  return {
+    title: panel.title || '',
+    type: panel.type || 'timeseries',
+    targets: (panel.targets || []).map((t, i) => ({ source: i, expr: t.expr || '', legendFormat: t.legendFormat || '' })),
+    unit: o.unit,
+    decimals: o.decimals ?? null,
+    min: o.min ?? null,
+    max: o.max ?? null,
+    thresholdsMode: thresholds.mode === 'percentage' ? 'percentage' : 'absolute',
+    steps: (thresholds.steps || []).map((s) => ({ color: s.color, value: s.value ?? null })),
+    stacking: o.percent ? 'percent' : o.stack ? 'normal' : 'none',
+    fillOpacity: Math.round(o.fill * 100),
+    lineWidth: o.lineWidth,
+    thresholdsStyle: o.thresholdStyle,
+    calc: o.calc,
+  };
+}
+
+/** Sets `obj[path…] = value`, creating objects on the way; `null` deletes the key. */
+function setIn(obj, path, value) {
+  let o = obj;
+  for (const k of path.slice(0, -1)) {
+    if (o[k] == null || typeof o[k] !== 'object') o[k] = {};
+    o = o[k];
+  }
+  if (value == null) delete o[path[path.length - 1]]; else o[path[path.length - 1]] = value;
+}
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** The targets after editing: kept targets are the original objects with `expr`/`legendFormat` updated. */
+function editedTargets(original, draft) {
+  const used = new Set(original.map((t) => t.refId));
+  return draft.map((d) => {
+    const t = d.source != null && original[d.source] ? structuredClone(original[d.source]) : { refId: [...REF_IDS].find((r) => !used.has(r)) || `Q${used.size}` };
+    used.add(t.refId);
+    t.expr = d.expr;
+    if (d.legendFormat) t.legendFormat = d.legendFormat; else delete t.legendFormat;
+    return t;
+  });
+}
+
+/**
+ * A copy of `panel` with the settings of `draft` that differ from `before` (the draft as
+ * read) written into Grafana's keys; everything else is left exactly as it was.
+ */
+export function applyDraft(panel, before, draft) {
+  const p = structuredClone(panel);
+  const changed = (k) => !same(before[k], draft[k]);
+  const d = ['fieldConfig', 'defaults'];
+  if (changed('title')) p.title = draft.title;
+  if (changed('type')) p.type = draft.type;
+  if (changed('targets')) p.targets = editedTargets(panel.targets || [], draft.targets);
+  if (changed('unit')) setIn(p, [...d, 'unit'], draft.unit || null);
+  if (changed('decimals')) setIn(p, [...d, 'decimals'], num(draft.decimals));
+  if (changed('min')) setIn(p, [...d, 'min'], num(draft.min));
+  if (changed('max')) setIn(p, [...d, 'max'], num(draft.max));
+  if (changed('thresholdsMode') || changed('steps')) {
+    const steps = draft.steps.map((s, i) => ({ color: s.color || 'green', value: i === 0 ? null : num(s.value) }));
+    setIn(p, [...d, 'thresholds'], { mode: draft.thresholdsMode, steps });
+  }
+  if (changed('stacking')) {
+    const stacking = p.fieldConfig?.defaults?.custom?.stacking || {};
+    setIn(p, [...d, 'custom', 'stacking'], { ...stacking, mode: draft.stacking, group: stacking.group || 'A' });
+    // Older graph panels stack with top-level flags, which the renderer also reads.
+    if ('stack' in p) p.stack = draft.stacking !== 'none';
+    if ('percentage' in p) p.percentage = draft.stacking === 'percent';
+  }
+  if (changed('fillOpacity')) setIn(p, [...d, 'custom', 'fillOpacity'], num(draft.fillOpacity));
+  if (changed('lineWidth')) setIn(p, [...d, 'custom', 'lineWidth'], num(draft.lineWidth));
+  if (changed('thresholdsStyle')) setIn(p, [...d, 'custom', 'thresholdsStyle', 'mode'], draft.thresholdsStyle);
+  if (changed('calc')) setIn(p, ['options', 'reduceOptions', 'calcs'], [draft.calc]);
+  return p;
+}
+
+/** The grid row below every panel of `panels`. */
+export function bottomOf(panels) {
+  return Math.max(0, ...(panels || []).map((p) => (p.gridPos?.y ?? 0) + (p.gridPos?.h ?? 8)));
+}
+
+/** A panel id not used in `panels`. */
+export function nextId(panels) {
+  return Math.max(0, ...(panels || []).map((p) => (Number.isFinite(p.id) ? p.id : 0))) + 1;
+}
+
+/** A new time series panel for `model`, placed full width below the last panel. */
+export function newPanel(model) {
+  return {
+    id: nextId(model.panels),
+    type: 'timeseries',
+    title: 'New panel',
+    gridPos: { x: 0, y: bottomOf(model.panels), w: 12, h: 8 },
+    targets: [{ refId: 'A', expr: '' }],
+    fieldConfig: { defaults: {}, overrides: [] },
+    options: {},
+  };
+}
+
+/** A copy of `panel` with a new id, placed below the last panel of `model`. */
+export function duplicatePanel(model, panel) {
+  const copy = structuredClone(panel);
+  copy.id = nextId(model.panels);
+  copy.gridPos = { ...(panel.gridPos || { x: 0, w: 12, h: 8 }), y: bottomOf(model.panels) };
+  return copy;
+}
+
+/** `model` with `panel` replaced by `edited` (or appended when it is not there). */
+export function withPanel(model, panel, edited) {
+  const panels = (model.panels || []).slice();
+  const i = panels.indexOf(panel);
+  if (i >= 0) panels[i] = edited; else panels.push(edited);
+  return { ...model, panels };
+}
+
+/** `model` without `panel`. */
+export function withoutPanel(model, panel) {
+  return { ...model, panels: (model.panels || []).filter((p) => p !== panel) };
+}
+
+"""####),
+        ("js/panelquery.js", ####"""
+// Running a panel's PromQL targets over a time range: used by the dashboard grid and the
+// panel editor's preview, so both ask the server the same way.
+import { api } from './api.js';
+import { panelKind, toSeries } from './panels.js';
+import { parseDuration, stepFor, substitute } from './time.js';
+
+/** The targets that are queried: those with an expression that are not hidden. */
+export const activeTargets = (panel) => (panel.targets || []).filter((t) => t.expr && !t.hide);
+
+/**
+ * Queries every active target of `panel` over `{start, end}` (ms) with a step that fits
+ * `widthPx`, after `$var` substitution. Resolves to the fields a panel state keeps:
+ * `{series, queries, start, end, stepMs, error, loading}`; a failed query becomes `error`.
+ */
+export async function queryPanel(panel, { start, end }, vars, widthPx) {
+  const targets = activeTargets(panel);
+  if (!panelKind(panel) || panel.type === 'text' || !targets.length) {
+    return { series: [], queries: [], start, end, stepMs: 0, error: null, loading: false };
+  }
+  const width = Math.max(50, (widthPx || 600) - 70);
+  const minStep = parseDuration(String(panel.interval || '').replace(/^>/, '')) || 1000;
+  const stepMs = stepFor(start, end, width, minStep);
+  const queries = targets.map((t) => substitute(t.expr, vars, { stepMs, rangeMs: end - start }));
+  try {
+    const results = await Promise.all(queries.map((q) => api.queryRange(q, start, end, stepMs).then((data) => ({ data }))));
+    return { series: toSeries(results, targets), queries, start, end, stepMs, error: null, loading: false };
+  } catch (e) {
+    return { series: [], queries, start, end, stepMs, error: e.message, loading: false };
+  }
+}
 
 """####),
         ("js/panels.js", ####"""
@@ -2792,24 +3005,27 @@ export async function renderBroker(root) {
 
 """####),
         ("js/views/dashboard.js", ####"""
-// One dashboard: time picker, template variables, the panel grid, auto refresh and live mode.
+// One dashboard: time picker, template variables, the panel grid, auto refresh and live mode,
+// and editing: the whole JSON, or one panel at a time in the panel editor.
 import { api } from '../api.js';
 import { escapeHTML, seriesName } from '../format.js';
 import { panelKind, renderPanel, toSeries } from '../panels.js';
-import { QUICK_RANGES, parseDuration, parseTime, stepFor, substitute } from '../time.js';
+import { activeTargets, queryPanel } from '../panelquery.js';
+import { duplicatePanel, newPanel, withPanel, withoutPanel } from '../panelmodel.js';
+import { QUICK_RANGES, parseDuration, parseTime, substitute } from '../time.js';
 import { loadVariables, renderVariables } from '../vars.js';
 import { LiveFeed } from '../live.js';
+import { openPanelEditor } from './paneleditor.js';
 
 const REFRESH = ['off', '5s', '10s', '30s', '1m', '5m'];
 
 export async function renderDashboard(root, uid) {
-  const { dashboard: model, meta } = await api.dashboard(uid);
+  let { dashboard: model, meta } = await api.dashboard(uid);
   const params = new URLSearchParams(location.search);
   const time = { from: params.get('from') || model.time?.from || 'now-1h', to: params.get('to') || model.time?.to || 'now' };
   let refresh = params.get('refresh') || model.refresh || 'off';
   let live = params.get('live') === '1';
-  let timer = null, feed = null, closed = false, frame = 0;
-  const panels = (model.panels || []).slice().sort((a, b) => (a.gridPos?.y ?? 0) - (b.gridPos?.y ?? 0) || (a.gridPos?.x ?? 0) - (b.gridPos?.x ?? 0));
+  let timer = null, feed = null, closed = false, frame = 0, states = [];
 
   root.innerHTML = `
     <div class="toolbar">
@@ -2822,8 +3038,10 @@ export async function renderDashboard(root, uid) {
       <button id="apply" type="button">Apply</button>
       <label>Refresh <select id="refresh" aria-label="Auto refresh">${REFRESH.map((r) => `<option>${r}</option>`).join('')}</select></label>
       <button id="live" type="button" aria-pressed="${live}">Live</button>
+      <button id="addpanel" type="button">Add panel</button>
       <button id="edit" type="button">Edit JSON</button>
     </div>
+    <div id="unsaved" class="toolbar" hidden><span>Unsaved panel changes.</span><button id="savedash" type="button">Save dashboard</button><button id="discard" type="button">Discard</button><span id="unsavedMsg" role="status"></span></div>
     <div class="vars"></div>
     <div id="editor" hidden>
       <textarea class="code" rows="18" aria-label="Dashboard JSON"></textarea>
@@ -2833,27 +3051,35 @@ export async function renderDashboard(root, uid) {
     <div class="grid"></div>`;
   const $ = (sel) => root.querySelector(sel);
   const grid = $('.grid');
-  const unsupported = panels.filter((p) => !panelKind(p));
-  if (unsupported.length) {
-    $('.unsupported-list').textContent = `Not rendered (unsupported panel types): ${unsupported.map((p) => `"${p.title || '(untitled)'}" (${p.type})`).join(', ')}`;
-  }
 
   const vars = await loadVariables(model.templating?.list || [], params);
   renderVariables($('.vars'), vars, () => { syncURL(); reload(); });
 
-  const states = panels.map((panel) => {
-    const el = document.createElement('section');
-    el.className = `panel ${panel.type === 'row' ? 'row' : ''}`;
-    const g = panel.gridPos || { x: 0, y: 0, w: 12, h: 8 };
-    el.style.gridColumn = `${(g.x ?? 0) + 1} / span ${Math.min(24, g.w ?? 12)}`;
-    el.style.gridRow = `${(g.y ?? 0) + 1} / span ${g.h ?? 8}`;
-    el.setAttribute('aria-label', panel.title || panel.type);
-    el.innerHTML = `<h2 title="${escapeHTML(panel.title || '')}">${escapeHTML(substitute(panel.title || '', vars))}</h2>${panel.type === 'row' ? '' : '<div class="body"></div><div class="legend"></div>'}`;
-    grid.appendChild(el);
-    return { panel, el, body: el.querySelector('.body'), legend: el.querySelector('.legend'), series: [], hidden: new Set(), loading: true, drawn: false };
-  }).filter((s) => s.body);
-  window.petrel.panels = states;
-  window.petrel.dashboardDrawnMs = null;
+  /** (Re)builds the grid from `model.panels`, in grid order. */
+  function buildGrid() {
+    const panels = (model.panels || []).slice().sort((a, b) => (a.gridPos?.y ?? 0) - (b.gridPos?.y ?? 0) || (a.gridPos?.x ?? 0) - (b.gridPos?.x ?? 0));
+    const unsupported = panels.filter((p) => !panelKind(p));
+    $('.unsupported-list').textContent = unsupported.length
+      ? `Not rendered (unsupported panel types): ${unsupported.map((p) => `"${p.title || '(untitled)'}" (${p.type})`).join(', ')}` : '';
+    grid.innerHTML = '';
+    states = panels.map((panel) => {
+      const el = document.createElement('section');
+      el.className = `panel ${panel.type === 'row' ? 'row' : ''}`;
+      const g = panel.gridPos || { x: 0, y: 0, w: 12, h: 8 };
+      el.style.gridColumn = `${(g.x ?? 0) + 1} / span ${Math.min(24, g.w ?? 12)}`;
+      el.style.gridRow = `${(g.y ?? 0) + 1} / span ${g.h ?? 8}`;
+      el.setAttribute('aria-label', panel.title || panel.type);
+      const title = substitute(panel.title || '', vars);
+      el.innerHTML = `<header><h2 title="${escapeHTML(panel.title || '')}">${escapeHTML(title)}</h2>${panel.type === 'row' ? ''
+        : `<button type="button" class="panel-edit" aria-label="Edit panel ${escapeHTML(title || panel.type)}">Edit</button>`}</header>${panel.type === 'row' ? '' : '<div class="body"></div><div class="legend"></div>'}`;
+      el.querySelector('.panel-edit')?.addEventListener('click', (e) => editPanel(panel, e.currentTarget));
+      grid.appendChild(el);
+      return { panel, el, body: el.querySelector('.body'), legend: el.querySelector('.legend'), series: [], hidden: new Set(), loading: true, drawn: false };
+    }).filter((s) => s.body);
+    window.petrel.panels = states;
+    window.petrel.dashboardDrawnMs = null;
+  }
+  buildGrid();
 
   function range() {
     const now = Date.now();
@@ -2878,8 +3104,6 @@ export async function renderDashboard(root, uid) {
     $('#live').setAttribute('aria-pressed', String(live));
   }
 
-  const activeTargets = (panel) => (panel.targets || []).filter((t) => t.expr && !t.hide);
-
   function draw(state) {
     state.series.forEach((s) => { s.name = seriesName(s.metric, s.legendFormat); });
     renderPanel(state.body, state.panel, state, { onZoom: (a, b) => { time.from = new Date(a).toISOString(); time.to = new Date(b).toISOString(); live = false; apply(); } });
@@ -2895,21 +3119,8 @@ export async function renderDashboard(root, uid) {
     };
   }
 
-  async function load(state, { start, end }) {
-    const targets = activeTargets(state.panel);
-    if (!panelKind(state.panel) || state.panel.type === 'text') { draw(state); return; }
-    if (!targets.length) { state.loading = false; state.series = []; draw(state); return; }
-    const width = Math.max(50, (state.body.clientWidth || 600) - 70);
-    const minStep = parseDuration(String(state.panel.interval || '').replace(/^>/, '')) || 1000;
-    const stepMs = stepFor(start, end, width, minStep);
-    const ctx = { stepMs, rangeMs: end - start };
-    state.queries = targets.map((t) => substitute(t.expr, vars, ctx));
-    try {
-      const results = await Promise.all(state.queries.map((q) => api.queryRange(q, start, end, stepMs).then((data) => ({ data }))));
-      Object.assign(state, { series: toSeries(results, targets), start, end, stepMs, error: null, loading: false });
-    } catch (e) {
-      Object.assign(state, { series: [], start, end, stepMs, error: e.message, loading: false });
-    }
+  async function load(state, r) {
+    Object.assign(state, await queryPanel(state.panel, r, vars, state.body.clientWidth));
     draw(state);
   }
 
@@ -2996,6 +3207,46 @@ export async function renderDashboard(root, uid) {
       location.reload();
     } catch (e) { $('#saveMsg').textContent = `Not saved: ${e.message}`; $('#saveMsg').className = 'error'; }
   };
+  /** Shows `next` as the dashboard; `dirty` when it differs from the saved file. */
+  function show(next, dirty) {
+    model = next;
+    $('#unsaved').hidden = !dirty;
+    $('#unsavedMsg').textContent = '';
+    buildGrid();
+    reload();
+  }
+
+  async function save(next) {
+    const answer = await api.saveDashboard(uid, next);
+    meta = { ...meta, source: 'saved' };
+    $('.toolbar .tag').textContent = meta.source;
+    show(next, false);
+    return answer;
+  }
+
+  /** Opens the panel editor for `panel` (a new one when it is not in the model yet). */
+  function editPanel(panel, opener) {
+    let focusPanel = panel;
+    // The grid is rebuilt on a change, so focus goes back to the edited panel's new Edit button.
+    const focusBack = () => (opener.isConnected ? opener : states.find((s) => s.panel === focusPanel)?.el.querySelector('.panel-edit') || $('#addpanel'));
+    const change = (next, edited, dirty) => { focusPanel = edited; return dirty ? show(next, true) : save(next); };
+    openPanelEditor(panel, {
+      vars, range, opener: { focus: () => focusBack().focus() }, isNew: !(model.panels || []).includes(panel),
+      onApply: (edited) => change(withPanel(model, panel, edited), edited, true),
+      onSave: (edited) => change(withPanel(model, panel, edited), edited, false),
+      onDuplicate: (edited) => {
+        const copy = duplicatePanel(model, edited);
+        change(withPanel(withPanel(model, panel, edited), null, copy), copy, true);
+      },
+      onRemove: () => change(withoutPanel(model, panel), null, true),
+    });
+  }
+
+  $('#addpanel').onclick = (e) => editPanel(newPanel(model), e.currentTarget);
+  $('#savedash').onclick = async () => {
+    try { await save(model); $('#unsavedMsg').textContent = 'Saved.'; } catch (e) { $('#unsavedMsg').textContent = `Not saved: ${e.message}`; $('#unsavedMsg').className = 'error'; }
+  };
+  $('#discard').onclick = () => location.reload();
   const onResize = () => { for (const s of states) if (s.drawn) draw(s); };
   window.addEventListener('resize', onResize);
   syncControls();
@@ -3170,6 +3421,232 @@ export async function renderExplore(root) {
   $('#run').onclick = run;
   $('#range').onchange = run;
   if (q.value) await run();
+}
+
+"""####),
+        ("js/views/paneleditor.js", ####"""
+// The panel editor: a modal dialog with a form over one panel's title, type, queries, unit,
+// min/max, thresholds and drawing options, and a live preview of the edited panel.
+// Apply hands the edited panel back to the dashboard; Save also writes the dashboard file;
+// Cancel (or Escape) discards. The dashboard view decides what Apply, Save, Duplicate and
+// Remove do with the model (panelmodel.js).
+import { COLOR_NAMES, UNITS, color, escapeHTML, seriesName } from '../format.js';
+import { CALCS, PANEL_TYPES, STACKING, THRESHOLD_STYLES, applyDraft, readPanel } from '../panelmodel.js';
+import { queryPanel } from '../panelquery.js';
+import { renderPanel } from '../panels.js';
+import { substitute } from '../time.js';
+
+const PREVIEW_DELAY_MS = 400;
+let uniq = 0;
+
+const options = (values, current, label = (v) => v) =>
+  [...new Set([...values, current])].filter((v) => v != null).map((v) => `<option value="${escapeHTML(v)}"${v === current ? ' selected' : ''}>${escapeHTML(label(v))}</option>`).join('');
+const field = (id, text, control) => `<label for="${id}">${text}</label>${control}`;
+const numText = (v) => (v == null ? '' : String(v));
+const num = (v) => (v === '' || v == null || Number.isNaN(Number(v)) ? null : Number(v));
+
+/**
+ * Opens the editor for `panel`. `ctx` gives the dashboard's `vars` and `range()` for the
+ * preview, `isNew` (the panel is not in the dashboard yet) and the actions:
+ * `onApply(edited)`, `onSave(edited)` (a promise; a rejection is shown in the editor),
+ * `onDuplicate(edited)`, `onRemove()`. Focus returns to `ctx.opener` when the editor closes.
+ */
+export function openPanelEditor(panel, ctx) {
+  const before = readPanel(panel);
+  const draft = structuredClone(before);
+  const id = `pe${++uniq}`;
+  const dialog = document.createElement('dialog');
+  dialog.className = 'paneledit';
+  dialog.setAttribute('aria-labelledby', `${id}-heading`);
+  dialog.innerHTML = `
+    <form novalidate>
+      <h2 id="${id}-heading">${ctx.isNew ? 'New panel' : 'Edit panel'}</h2>
+      <section class="pe-preview panel" aria-label="Preview"><h2></h2><div class="body"></div></section>
+      <div class="pe-fields">
+        <fieldset><legend>Panel</legend><div class="pe-grid">
+          ${field(`${id}-title`, 'Title', `<input id="${id}-title" name="title" value="${escapeHTML(draft.title)}">`)}
+          ${field(`${id}-type`, 'Type', `<select id="${id}-type" name="type">${options(PANEL_TYPES, draft.type)}</select>`)}
+        </div></fieldset>
+        <fieldset><legend>Queries (PromQL)</legend><div class="pe-targets"></div>
+          <button type="button" class="pe-add-target">Add query</button></fieldset>
+        <fieldset><legend>Standard options</legend><div class="pe-grid">
+          ${field(`${id}-unit`, 'Unit', `<select id="${id}-unit" name="unit">${options(UNITS.map(([u]) => u), draft.unit, (u) => UNITS.find(([x]) => x === u)?.[1] || u)}</select>`)}
+          ${field(`${id}-decimals`, 'Decimals', `<input id="${id}-decimals" name="decimals" type="number" min="0" max="10" placeholder="auto" value="${numText(draft.decimals)}">`)}
+          ${field(`${id}-min`, 'Min', `<input id="${id}-min" name="min" type="number" step="any" placeholder="auto" value="${numText(draft.min)}">`)}
+          ${field(`${id}-max`, 'Max', `<input id="${id}-max" name="max" type="number" step="any" placeholder="auto" value="${numText(draft.max)}">`)}
+        </div></fieldset>
+        <fieldset><legend>Thresholds</legend>
+          <div class="pe-grid">${field(`${id}-tmode`, 'Mode', `<select id="${id}-tmode" name="thresholdsMode">${options(['absolute', 'percentage'], draft.thresholdsMode)}</select>`)}</div>
+          <div class="pe-steps"></div>
+          <button type="button" class="pe-add-step">Add threshold</button>
+          <datalist id="${id}-colors">${COLOR_NAMES.map((c) => `<option value="${c}">`).join('')}</datalist></fieldset>
+        <fieldset class="pe-for-timeseries"><legend>Graph style</legend><div class="pe-grid">
+          ${field(`${id}-stacking`, 'Stack series', `<select id="${id}-stacking" name="stacking">${options(STACKING, draft.stacking)}</select>`)}
+          ${field(`${id}-fill`, 'Fill opacity (%)', `<input id="${id}-fill" name="fillOpacity" type="number" min="0" max="100" value="${draft.fillOpacity}">`)}
+          ${field(`${id}-lw`, 'Line width', `<input id="${id}-lw" name="lineWidth" type="number" min="0" max="10" value="${draft.lineWidth}">`)}
+          ${field(`${id}-tstyle`, 'Show thresholds', `<select id="${id}-tstyle" name="thresholdsStyle">${options(THRESHOLD_STYLES, draft.thresholdsStyle)}</select>`)}
+        </div></fieldset>
+        <fieldset class="pe-for-value"><legend>Value</legend><div class="pe-grid">
+          ${field(`${id}-calc`, 'Calculation', `<select id="${id}-calc" name="calc">${options(CALCS, draft.calc)}</select>`)}
+        </div></fieldset>
+      </div>
+      <div class="toolbar pe-actions">
+        <p class="pe-error error" role="alert"></p>
+        <button type="button" class="pe-apply">Apply</button>
+        <button type="button" class="pe-save">Save</button>
+        <button type="button" class="pe-cancel">Cancel</button>
+        <span class="spacer"></span>
+        ${ctx.isNew ? '' : '<button type="button" class="pe-duplicate">Duplicate</button><button type="button" class="pe-remove">Remove panel</button>'}
+        <span class="pe-confirm" role="group" aria-label="Confirm removal" hidden>Remove this panel?
+          <button type="button" class="pe-remove-yes">Remove</button><button type="button" class="pe-remove-no">Keep</button></span>
+      </div>
+    </form>`;
+  const $ = (sel) => dialog.querySelector(sel);
+  const form = $('form');
+  const errorEl = $('.pe-error');
+  const preview = { body: $('.pe-preview .body'), title: $('.pe-preview h2'), state: { hidden: new Set(), series: [], loading: true }, seq: 0, timer: 0 };
+
+  function renderTargets() {
+    $('.pe-targets').innerHTML = draft.targets.map((t, i) => `
+      <div class="pe-target" data-i="${i}">
+        ${field(`${id}-expr${i}`, `Query ${i + 1}`, `<textarea id="${id}-expr${i}" class="code pe-expr" rows="2" spellcheck="false">${escapeHTML(t.expr)}</textarea>`)}
+        ${field(`${id}-legend${i}`, 'Legend', `<input id="${id}-legend${i}" class="pe-legend" placeholder="{{label}}" value="${escapeHTML(t.legendFormat)}">`)}
+        <button type="button" class="pe-remove-target" aria-label="Remove query ${i + 1}">Remove</button>
+      </div>`).join('') || '<p class="muted">No queries.</p>';
+  }
+
+  function renderSteps() {
+    $('.pe-steps').innerHTML = draft.steps.map((s, i) => `
+      <div class="pe-step" data-i="${i}">
+        <i class="swatch" style="background:${escapeHTML(color(s.color))}"></i>
+        <input class="pe-color" list="${id}-colors" aria-label="Threshold ${i + 1} colour" value="${escapeHTML(s.color)}">
+        ${i === 0 ? '<span class="muted">Base</span>' : `<input class="pe-value" type="number" step="any" aria-label="Threshold ${i + 1} value" value="${numText(s.value)}">
+        <button type="button" class="pe-remove-step" aria-label="Remove threshold ${i + 1}">Remove</button>`}
+      </div>`).join('');
+  }
+
+  /** Reads the form into `draft`. */
+  function readForm() {
+    const v = (name) => form.elements[name].value;
+    Object.assign(draft, {
+      title: v('title'), type: v('type'), unit: v('unit'), decimals: num(v('decimals')), min: num(v('min')), max: num(v('max')),
+      thresholdsMode: v('thresholdsMode'), stacking: v('stacking'), fillOpacity: num(v('fillOpacity')) ?? 0,
+      lineWidth: num(v('lineWidth')) ?? 1, thresholdsStyle: v('thresholdsStyle'), calc: v('calc'),
+    });
+    draft.targets = [...dialog.querySelectorAll('.pe-target')].map((el) => ({
+      ...draft.targets[Number(el.dataset.i)], expr: el.querySelector('.pe-expr').value, legendFormat: el.querySelector('.pe-legend').value,
+    }));
+    draft.steps = [...dialog.querySelectorAll('.pe-step')].map((el, i) => ({
+      color: el.querySelector('.pe-color').value.trim(), value: i === 0 ? null : num(el.querySelector('.pe-value').value),
+    }));
+  }
+
+  const edited = () => { readForm(); return applyDraft(panel, before, draft); };
+
+  function showSections() {
+    $('.pe-for-timeseries').hidden = !['timeseries', 'graph'].includes(draft.type);
+    $('.pe-for-value').hidden = !['stat', 'singlestat', 'gauge', 'bargauge'].includes(draft.type);
+  }
+
+  /** Queries and draws the edited panel; a query error is shown in the editor. */
+  async function refreshPreview() {
+    const p = edited();
+    const seq = ++preview.seq;
+    preview.title.textContent = substitute(p.title || '', ctx.vars);
+    const result = await queryPanel(p, ctx.range(), ctx.vars, preview.body.clientWidth);
+    if (seq !== preview.seq || !dialog.open) return;
+    result.series.forEach((s) => { s.name = seriesName(s.metric, s.legendFormat); });
+    Object.assign(preview.state, result);
+    preview.body.innerHTML = '';
+    renderPanel(preview.body, p, preview.state);
+    showError(result.error ? `Query error: ${result.error}` : '');
+    window.petrel.panelEditor = { previewed: seq, queries: result.queries, series: result.series.length, error: result.error };
+  }
+
+  function schedulePreview() {
+    clearTimeout(preview.timer);
+    preview.timer = setTimeout(refreshPreview, PREVIEW_DELAY_MS);
+  }
+
+  function showError(text) { errorEl.textContent = text; }
+
+  form.addEventListener('submit', (e) => e.preventDefault());
+  form.addEventListener('input', (e) => {
+    if (e.target.classList.contains('pe-color')) e.target.previousElementSibling.style.background = color(e.target.value.trim());
+    if (e.target.name === 'title') preview.title.textContent = substitute(e.target.value, ctx.vars);
+    schedulePreview();
+  });
+  form.addEventListener('change', () => { readForm(); showSections(); schedulePreview(); });
+  form.addEventListener('click', async (e) => {
+    const b = e.target.closest('button');
+    if (!b) return;
+    const row = (sel) => Number(b.closest(sel).dataset.i);
+    if (b.matches('.pe-add-target, .pe-remove-target')) {
+      readForm();
+      if (b.matches('.pe-add-target')) draft.targets.push({ source: null, expr: '', legendFormat: '' });
+      else draft.targets.splice(row('.pe-target'), 1);
+      renderTargets();
+      const exprs = dialog.querySelectorAll('.pe-expr');
+      (b.matches('.pe-add-target') ? exprs[exprs.length - 1] : $('.pe-add-target'))?.focus();
+      schedulePreview();
+    } else if (b.matches('.pe-add-step, .pe-remove-step')) {
+      readForm();
+      if (b.matches('.pe-add-step')) {
+        const last = draft.steps[draft.steps.length - 1];
+        draft.steps.push({ color: 'red', value: (last?.value ?? 0) + 10 });
+      } else draft.steps.splice(row('.pe-step'), 1);
+      renderSteps();
+      (b.matches('.pe-add-step') ? [...dialog.querySelectorAll('.pe-value')].pop() : $('.pe-add-step'))?.focus();
+      schedulePreview();
+    } else if (b.matches('.pe-apply')) {
+      ctx.onApply(edited());
+      close();
+    } else if (b.matches('.pe-save')) {
+      showError('');
+      b.disabled = true;
+      try {
+        await ctx.onSave(edited());
+        close();
+      } catch (err) {
+        showError(`Not saved: ${err.message}`);
+      } finally { b.disabled = false; }
+    } else if (b.matches('.pe-cancel')) {
+      close();
+    } else if (b.matches('.pe-duplicate')) {
+      ctx.onDuplicate(edited());
+      close();
+    } else if (b.matches('.pe-remove')) {
+      $('.pe-confirm').hidden = false;
+      $('.pe-remove-no').focus();
+    } else if (b.matches('.pe-remove-no')) {
+      $('.pe-confirm').hidden = true;
+      $('.pe-remove').focus();
+    } else if (b.matches('.pe-remove-yes')) {
+      ctx.onRemove();
+      close();
+    }
+  });
+
+  function close() {
+    clearTimeout(preview.timer);
+    if (dialog.open) dialog.close();
+  }
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    window.petrel.panelEditor = null;
+    ctx.opener?.focus();
+  });
+
+  renderTargets();
+  renderSteps();
+  showSections();
+  document.body.appendChild(dialog);
+  dialog.showModal();
+  const title = form.elements.title;
+  title.focus();
+  title.setSelectionRange(title.value.length, title.value.length);
+  refreshPreview();
+  return dialog;
 }
 
 """####),

@@ -1,21 +1,24 @@
-// One dashboard: time picker, template variables, the panel grid, auto refresh and live mode.
+// One dashboard: time picker, template variables, the panel grid, auto refresh and live mode,
+// and editing: the whole JSON, or one panel at a time in the panel editor.
 import { api } from '../api.js';
 import { escapeHTML, seriesName } from '../format.js';
 import { panelKind, renderPanel, toSeries } from '../panels.js';
-import { QUICK_RANGES, parseDuration, parseTime, stepFor, substitute } from '../time.js';
+import { activeTargets, queryPanel } from '../panelquery.js';
+import { duplicatePanel, newPanel, withPanel, withoutPanel } from '../panelmodel.js';
+import { QUICK_RANGES, parseDuration, parseTime, substitute } from '../time.js';
 import { loadVariables, renderVariables } from '../vars.js';
 import { LiveFeed } from '../live.js';
+import { openPanelEditor } from './paneleditor.js';
 
 const REFRESH = ['off', '5s', '10s', '30s', '1m', '5m'];
 
 export async function renderDashboard(root, uid) {
-  const { dashboard: model, meta } = await api.dashboard(uid);
+  let { dashboard: model, meta } = await api.dashboard(uid);
   const params = new URLSearchParams(location.search);
   const time = { from: params.get('from') || model.time?.from || 'now-1h', to: params.get('to') || model.time?.to || 'now' };
   let refresh = params.get('refresh') || model.refresh || 'off';
   let live = params.get('live') === '1';
-  let timer = null, feed = null, closed = false, frame = 0;
-  const panels = (model.panels || []).slice().sort((a, b) => (a.gridPos?.y ?? 0) - (b.gridPos?.y ?? 0) || (a.gridPos?.x ?? 0) - (b.gridPos?.x ?? 0));
+  let timer = null, feed = null, closed = false, frame = 0, states = [];
 
   root.innerHTML = `
     <div class="toolbar">
@@ -28,8 +31,10 @@ export async function renderDashboard(root, uid) {
       <button id="apply" type="button">Apply</button>
       <label>Refresh <select id="refresh" aria-label="Auto refresh">${REFRESH.map((r) => `<option>${r}</option>`).join('')}</select></label>
       <button id="live" type="button" aria-pressed="${live}">Live</button>
+      <button id="addpanel" type="button">Add panel</button>
       <button id="edit" type="button">Edit JSON</button>
     </div>
+    <div id="unsaved" class="toolbar" hidden><span>Unsaved panel changes.</span><button id="savedash" type="button">Save dashboard</button><button id="discard" type="button">Discard</button><span id="unsavedMsg" role="status"></span></div>
     <div class="vars"></div>
     <div id="editor" hidden>
       <textarea class="code" rows="18" aria-label="Dashboard JSON"></textarea>
@@ -39,27 +44,35 @@ export async function renderDashboard(root, uid) {
     <div class="grid"></div>`;
   const $ = (sel) => root.querySelector(sel);
   const grid = $('.grid');
-  const unsupported = panels.filter((p) => !panelKind(p));
-  if (unsupported.length) {
-    $('.unsupported-list').textContent = `Not rendered (unsupported panel types): ${unsupported.map((p) => `"${p.title || '(untitled)'}" (${p.type})`).join(', ')}`;
-  }
 
   const vars = await loadVariables(model.templating?.list || [], params);
   renderVariables($('.vars'), vars, () => { syncURL(); reload(); });
 
-  const states = panels.map((panel) => {
-    const el = document.createElement('section');
-    el.className = `panel ${panel.type === 'row' ? 'row' : ''}`;
-    const g = panel.gridPos || { x: 0, y: 0, w: 12, h: 8 };
-    el.style.gridColumn = `${(g.x ?? 0) + 1} / span ${Math.min(24, g.w ?? 12)}`;
-    el.style.gridRow = `${(g.y ?? 0) + 1} / span ${g.h ?? 8}`;
-    el.setAttribute('aria-label', panel.title || panel.type);
-    el.innerHTML = `<h2 title="${escapeHTML(panel.title || '')}">${escapeHTML(substitute(panel.title || '', vars))}</h2>${panel.type === 'row' ? '' : '<div class="body"></div><div class="legend"></div>'}`;
-    grid.appendChild(el);
-    return { panel, el, body: el.querySelector('.body'), legend: el.querySelector('.legend'), series: [], hidden: new Set(), loading: true, drawn: false };
-  }).filter((s) => s.body);
-  window.petrel.panels = states;
-  window.petrel.dashboardDrawnMs = null;
+  /** (Re)builds the grid from `model.panels`, in grid order. */
+  function buildGrid() {
+    const panels = (model.panels || []).slice().sort((a, b) => (a.gridPos?.y ?? 0) - (b.gridPos?.y ?? 0) || (a.gridPos?.x ?? 0) - (b.gridPos?.x ?? 0));
+    const unsupported = panels.filter((p) => !panelKind(p));
+    $('.unsupported-list').textContent = unsupported.length
+      ? `Not rendered (unsupported panel types): ${unsupported.map((p) => `"${p.title || '(untitled)'}" (${p.type})`).join(', ')}` : '';
+    grid.innerHTML = '';
+    states = panels.map((panel) => {
+      const el = document.createElement('section');
+      el.className = `panel ${panel.type === 'row' ? 'row' : ''}`;
+      const g = panel.gridPos || { x: 0, y: 0, w: 12, h: 8 };
+      el.style.gridColumn = `${(g.x ?? 0) + 1} / span ${Math.min(24, g.w ?? 12)}`;
+      el.style.gridRow = `${(g.y ?? 0) + 1} / span ${g.h ?? 8}`;
+      el.setAttribute('aria-label', panel.title || panel.type);
+      const title = substitute(panel.title || '', vars);
+      el.innerHTML = `<header><h2 title="${escapeHTML(panel.title || '')}">${escapeHTML(title)}</h2>${panel.type === 'row' ? ''
+        : `<button type="button" class="panel-edit" aria-label="Edit panel ${escapeHTML(title || panel.type)}">Edit</button>`}</header>${panel.type === 'row' ? '' : '<div class="body"></div><div class="legend"></div>'}`;
+      el.querySelector('.panel-edit')?.addEventListener('click', (e) => editPanel(panel, e.currentTarget));
+      grid.appendChild(el);
+      return { panel, el, body: el.querySelector('.body'), legend: el.querySelector('.legend'), series: [], hidden: new Set(), loading: true, drawn: false };
+    }).filter((s) => s.body);
+    window.petrel.panels = states;
+    window.petrel.dashboardDrawnMs = null;
+  }
+  buildGrid();
 
   function range() {
     const now = Date.now();
@@ -84,8 +97,6 @@ export async function renderDashboard(root, uid) {
     $('#live').setAttribute('aria-pressed', String(live));
   }
 
-  const activeTargets = (panel) => (panel.targets || []).filter((t) => t.expr && !t.hide);
-
   function draw(state) {
     state.series.forEach((s) => { s.name = seriesName(s.metric, s.legendFormat); });
     renderPanel(state.body, state.panel, state, { onZoom: (a, b) => { time.from = new Date(a).toISOString(); time.to = new Date(b).toISOString(); live = false; apply(); } });
@@ -101,21 +112,8 @@ export async function renderDashboard(root, uid) {
     };
   }
 
-  async function load(state, { start, end }) {
-    const targets = activeTargets(state.panel);
-    if (!panelKind(state.panel) || state.panel.type === 'text') { draw(state); return; }
-    if (!targets.length) { state.loading = false; state.series = []; draw(state); return; }
-    const width = Math.max(50, (state.body.clientWidth || 600) - 70);
-    const minStep = parseDuration(String(state.panel.interval || '').replace(/^>/, '')) || 1000;
-    const stepMs = stepFor(start, end, width, minStep);
-    const ctx = { stepMs, rangeMs: end - start };
-    state.queries = targets.map((t) => substitute(t.expr, vars, ctx));
-    try {
-      const results = await Promise.all(state.queries.map((q) => api.queryRange(q, start, end, stepMs).then((data) => ({ data }))));
-      Object.assign(state, { series: toSeries(results, targets), start, end, stepMs, error: null, loading: false });
-    } catch (e) {
-      Object.assign(state, { series: [], start, end, stepMs, error: e.message, loading: false });
-    }
+  async function load(state, r) {
+    Object.assign(state, await queryPanel(state.panel, r, vars, state.body.clientWidth));
     draw(state);
   }
 
@@ -202,6 +200,46 @@ export async function renderDashboard(root, uid) {
       location.reload();
     } catch (e) { $('#saveMsg').textContent = `Not saved: ${e.message}`; $('#saveMsg').className = 'error'; }
   };
+  /** Shows `next` as the dashboard; `dirty` when it differs from the saved file. */
+  function show(next, dirty) {
+    model = next;
+    $('#unsaved').hidden = !dirty;
+    $('#unsavedMsg').textContent = '';
+    buildGrid();
+    reload();
+  }
+
+  async function save(next) {
+    const answer = await api.saveDashboard(uid, next);
+    meta = { ...meta, source: 'saved' };
+    $('.toolbar .tag').textContent = meta.source;
+    show(next, false);
+    return answer;
+  }
+
+  /** Opens the panel editor for `panel` (a new one when it is not in the model yet). */
+  function editPanel(panel, opener) {
+    let focusPanel = panel;
+    // The grid is rebuilt on a change, so focus goes back to the edited panel's new Edit button.
+    const focusBack = () => (opener.isConnected ? opener : states.find((s) => s.panel === focusPanel)?.el.querySelector('.panel-edit') || $('#addpanel'));
+    const change = (next, edited, dirty) => { focusPanel = edited; return dirty ? show(next, true) : save(next); };
+    openPanelEditor(panel, {
+      vars, range, opener: { focus: () => focusBack().focus() }, isNew: !(model.panels || []).includes(panel),
+      onApply: (edited) => change(withPanel(model, panel, edited), edited, true),
+      onSave: (edited) => change(withPanel(model, panel, edited), edited, false),
+      onDuplicate: (edited) => {
+        const copy = duplicatePanel(model, edited);
+        change(withPanel(withPanel(model, panel, edited), null, copy), copy, true);
+      },
+      onRemove: () => change(withoutPanel(model, panel), null, true),
+    });
+  }
+
+  $('#addpanel').onclick = (e) => editPanel(newPanel(model), e.currentTarget);
+  $('#savedash').onclick = async () => {
+    try { await save(model); $('#unsavedMsg').textContent = 'Saved.'; } catch (e) { $('#unsavedMsg').textContent = `Not saved: ${e.message}`; $('#unsavedMsg').className = 'error'; }
+  };
+  $('#discard').onclick = () => location.reload();
   const onResize = () => { for (const s of states) if (s.drawn) draw(s); };
   window.addEventListener('resize', onResize);
   syncControls();
