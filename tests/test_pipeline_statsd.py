@@ -165,3 +165,35 @@ def test_bad_lines_are_counted_and_good_ones_kept(server):
     value_of(petrel.base, "sum_over_time(e2e_good_value[5m])", expected=1)
     assert petrel.alive()
     assert component_counter(petrel.base, "petrel_component_received_events_total", "app") > 0
+
+
+def test_multi_value_lines_give_each_value(server):
+    petrel, port = server
+    send_udp(port, "e2e.multi:1|c:2|c|@0.5\ne2e.multi_mixed:3|c:250|ms")
+    value_of(petrel.base, "sum_over_time(e2e_multi_value[5m])", expected=5)
+    value_of(petrel.base, "sum_over_time(e2e_multi_mixed_value[5m])", expected=3)
+    value_of(petrel.base, "e2e_multi_mixed_upper", expected=250)
+
+
+def test_dogstatsd_events_and_service_checks_are_counted_not_errors(server):
+    petrel, port = server
+    base = petrel.base
+    errors_before = component_counter(base, "petrel_component_errors_total", "app")
+    discarded_before = component_counter(base, "petrel_component_discarded_events_total", "app")
+    send_udp(port, "_e{7,10}:deploy!|v2 is live|t:info|#env:prod\n_sc|app.up|0|#env:prod|m:fine\ne2e.after_event:1|c")
+    value_of(base, "sum_over_time(e2e_after_event_value[5m])", expected=1)
+    wait_until(lambda: component_counter(base, "petrel_component_discarded_events_total", "app")
+               >= discarded_before + 2, timeout=10, what="events counted as discarded")
+    assert component_counter(base, "petrel_component_errors_total", "app") == errors_before
+
+
+def test_datagrams_longer_than_max_packet_bytes_are_refused_whole(server):
+    petrel, port = server
+    base = petrel.base
+    errors_before = component_counter(base, "petrel_component_errors_total", "app")
+    send_udp(port, "e2e.too_long:1|c\n" + "x" * 9000)
+    wait_until(lambda: component_counter(base, "petrel_component_errors_total", "app") >= errors_before + 1,
+               timeout=10, what="oversized datagram counted")
+    send_udp(port, "e2e.after_long:1|c")
+    value_of(base, "sum_over_time(e2e_after_long_value[5m])", expected=1)
+    assert query(base, "e2e_too_long_value")["result"] == []

@@ -101,14 +101,17 @@ import Testing
         #expect(seen.map(\.1) == ["a:1|c", "b:2|g", "c:3|ms"])
     }
 
-    @Test("random bytes never crash the decoder")
+    @Test("random bytes, multi-value and DogStatsD-like ones included, never crash the decoder")
     func randomInput() {
         var rng = SystemRandomNumberGenerator()
-        let alphabet = Array("ab.:|@#,=+-0123456789cgmshd\n ".utf8)
+        let alphabet = Array("ab.:|@#,=+-0123456789cgmshdT_e{}\n ".utf8)
         for _ in 0..<5000 {
             let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
             bytes.withUnsafeBytes { raw in
-                StatsDDecoder.forEachLine(raw) { _, line in _ = StatsDDecoder.decode(raw, line: line) }
+                StatsDDecoder.forEachLine(raw) { _, line in
+                    _ = StatsDDecoder.decode(raw, line: line)
+                    _ = StatsDDecoder.decodeLine(raw, line: line) { _ in }
+                }
             }
         }
     }

@@ -69,4 +69,17 @@ public enum StatsDFailure: String, Sendable, Error {
     case badSampleRate = "sample rate is not a number in (0, 1]"
     case badSection = "unknown '|' section (expected @rate, #tags, c:container or T timestamp)"
     case badTag = "bad name tag (expected name,key=value)"
+    case badEvent = "bad DogStatsD event (expected _e{title length,text length}:title|text[|k:v...])"
+    case badServiceCheck = "bad DogStatsD service check (expected _sc|name|status 0-3[|k:v...])"
+    case notAMetric = "a DogStatsD event or service check, not a metric"
+}
+
+/// What one good StatsD line held.
+public enum StatsDLineKind: Sendable, Equatable {
+    /// This many metrics (more than one for Telegraf's `name:1|c:2|g`).
+    case metrics(Int)
+    /// A DogStatsD event (`_e{...}`).
+    case event
+    /// A DogStatsD service check (`_sc|...`).
+    case serviceCheck
 }

@@ -17,7 +17,7 @@ struct StatsDAggregator {
     /// Canonical line prefix → index in `series`.
     private var byPrefix: [[UInt8]: Int] = [:]
     /// Raw key (type, name, tags as sent) → index in `series`.
-    private var byRawKey: [[UInt8]: Int] = [:]
+    private var byRawKey = StatsDKeyTable()
     private var keyScratch: [UInt8] = []
 
     init(settings: StatsDSettings) {
@@ -42,7 +42,8 @@ struct StatsDAggregator {
             keyScratch.append(contentsOf: bytes[tags])
         }
         let index: Int
-        if let known = byRawKey[keyScratch] {
+        let hash = keyScratch.withUnsafeBytes { StatsDKeyTable.hash($0) }
+        if let known = keyScratch.withUnsafeBytes({ byRawKey.find($0, hash: hash) }) {
             index = known
         } else {
             let prefix = canonicalPrefix(metric, bytes)
@@ -54,7 +55,9 @@ struct StatsDAggregator {
                 series.append(StatsDSeries(prefix: prefix, type: metric.type))
                 byPrefix[prefix] = index
             }
-            if byRawKey.count < 2 * settings.maxSeries { byRawKey[keyScratch] = index }
+            if byRawKey.count < 2 * settings.maxSeries {
+                keyScratch.withUnsafeBytes { byRawKey.insert($0, hash: hash, value: index) }
+            }
         }
         series[index].add(metric, bytes, settings)
         return true
@@ -74,7 +77,7 @@ struct StatsDAggregator {
             kept.append(s)
         }
         series = kept
-        byRawKey.removeAll(keepingCapacity: kept.count > 0)
+        byRawKey.removeAll()
         byPrefix.removeAll(keepingCapacity: kept.count > 0)
         for (i, s) in series.enumerated() { byPrefix[s.prefix] = i }
         return (writer.bytes, writer.lines)

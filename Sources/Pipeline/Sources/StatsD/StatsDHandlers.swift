@@ -1,40 +1,5 @@
 import NIOCore
 
-/// Reads StatsD datagrams: each packet is decoded and aggregated on the
-/// event loop (decoding is cheaper than handing it elsewhere); the counters
-/// are updated once per read burst, not per packet.
-final class StatsDDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-
-    private let ingest: StatsDIngest
-    private var events = 0
-    private var bytes = 0
-
-    init(ingest: StatsDIngest) { self.ingest = ingest }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let envelope = unwrapInboundIn(data)
-        let outcome = envelope.data.withUnsafeReadableBytes { ingest.ingest($0) }
-        events += outcome.metrics
-        bytes += envelope.data.readableBytes
-        if outcome.errors > 0 || outcome.dropped > 0 {
-            ingest.report(outcome, from: "udp \(envelope.remoteAddress)")
-        }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        if events > 0 {
-            ingest.metrics.received(events: events, bytes: bytes)
-            events = 0
-            bytes = 0
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        ingest.metrics.error("statsd: udp read failed: \(error)")
-    }
-}
-
 /// Reads StatsD over TCP: the framer hands over whole lines, at most
 /// `maxLineBytes` each; a longer line closes the connection (there is no
 /// safe place to resume), counted as an error.
@@ -48,8 +13,8 @@ final class StatsDStreamHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let chunk = unwrapInboundIn(data)
         let outcome = chunk.withUnsafeReadableBytes { ingest.ingest($0) }
-        ingest.metrics.received(events: outcome.metrics, bytes: chunk.readableBytes)
-        if outcome.errors > 0 || outcome.dropped > 0 {
+        ingest.metrics.received(events: outcome.events, bytes: chunk.readableBytes)
+        if outcome.errors > 0 || outcome.dropped > 0 || outcome.notStored > 0 {
             ingest.report(outcome, from: "tcp \(context.remoteAddress.map { "\($0)" } ?? "?")")
         }
     }

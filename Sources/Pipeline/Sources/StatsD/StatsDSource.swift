@@ -1,13 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOCore
 import NIOPosix
 import PetrelCore
 
 /// The running `statsd` source: binds its listeners, then flushes the
-/// aggregate every interval as one metrics record.
+/// aggregate every interval as one metrics record. UDP is read by a
+/// `DatagramReceiver` (one thread, `recvmmsg` batches); TCP by NIO.
 struct StatsDSource: Source {
     let config: StatsDSourceConfig
     let ingest: StatsDIngest
@@ -15,65 +13,69 @@ struct StatsDSource: Source {
     let logger: Logger
 
     /// Datagrams read per `recvmmsg` call.
-    static let vectorReadCount = 32
+    static let vectorReadCount = 64
 
     func run(_ output: SourceOutput) async throws {
-        var channels: [any Channel] = []
+        var receiver: DatagramReceiver? = nil
+        var channel: (any Channel)? = nil
         do {
-            if config.transport != .tcp { channels.append(try await bindUDP()) }
-            if config.transport != .udp { channels.append(try await bindTCP()) }
+            if config.transport != .tcp {
+                let options = DatagramReceiver.Options(maxDatagramBytes: config.maxPacketBytes,
+                                                       batchCount: Self.vectorReadCount,
+                                                       receiveBufferBytes: config.readBufferBytes)
+                receiver = try DatagramReceiver(host: config.host, port: config.port, options: options)
+            }
+            if config.transport != .udp { channel = try await bindTCP() }
         } catch {
-            for channel in channels { try? await channel.close() }
             throw PipelineError(.startFailed, "statsd: cannot listen on \(config.host):\(config.port)",
                                 cause: error)
         }
-        logger.info("statsd listening", metadata: ["address": "\(config.host):\(config.port)",
-                                                   "protocol": "\(config.transport.rawValue)"])
+        var metadata: Logger.Metadata = ["address": "\(config.host):\(config.port)",
+                                         "protocol": "\(config.transport.rawValue)"]
+        if let receiver {
+            metadata["receive_buffer_bytes"] = "\(receiver.receiveBufferBytes)"
+            if receiver.receiveBufferBytes < config.readBufferBytes {
+                logger.warning("""
+                    statsd: UDP receive buffer is smaller than read_buffer_bytes (the kernel caps it at \
+                    net.core.rmem_max); bursts may be dropped by the kernel
+                    """,
+                               metadata: ["asked": "\(config.readBufferBytes)",
+                                          "got": "\(receiver.receiveBufferBytes)"])
+            }
+        }
+        logger.info("statsd listening", metadata: metadata)
+        let udp = receiver
+        let ingest = self.ingest
         do {
-            while true {
-                try await Task.sleep(for: .milliseconds(config.flushIntervalMillis))
-                try await flush(output)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let udp { group.addTask { try await udp.run { ingest.ingest($0) } } }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .milliseconds(config.flushIntervalMillis))
+                        try await flush(output)
+                    }
+                }
+                defer { group.cancelAll() }
+                _ = try await group.next()
+                if !Task.isCancelled {
+                    throw PipelineError(.startFailed, "statsd: the UDP listener on \(config.host):\(config.port) stopped")
+                }
             }
         } catch {
-            for channel in channels { try? await channel.close() }
+            try? await channel?.close()
             // Whatever arrived since the last flush is still sent on the way out.
             try? await flush(output)
-            if !(error is CancellationError) { throw error }
+            if !(error is CancellationError) && !Task.isCancelled { throw error }
+            return
         }
+        try? await channel?.close()
+        try? await flush(output)
     }
 
     private func flush(_ output: SourceOutput) async throws {
         let now = timeSource.nowNanos()
         let batch = ingest.flush(timestampNanos: now)
         try await output.sendMetrics(lineProtocol: batch.lines, timestampMillis: now / 1_000_000, events: batch.count)
-    }
-
-    private func bindUDP() async throws -> any Channel {
-        // SO_RCVBUFFORCE passes rmem_max when the process may (CAP_NET_ADMIN); otherwise SO_RCVBUF, capped.
-        if let channel = try? await udpBootstrap(forceBufferSize: true).bind(host: config.host, port: config.port).get() {
-            return channel
-        }
-        return try await udpBootstrap(forceBufferSize: false).bind(host: config.host, port: config.port).get()
-    }
-
-    private func udpBootstrap(forceBufferSize: Bool) -> DatagramBootstrap {
-        let ingest = self.ingest
-        let bufferOption = forceBufferSize
-            ? ChannelOptions.Types.SocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: 33 /* SO_RCVBUFFORCE */))
-            : ChannelOptions.Types.SocketOption(level: .socket, name: .so_rcvbuf)
-        return DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(bufferOption, value: SocketOptionValue(config.readBufferBytes))
-            .channelOption(.maxMessagesPerRead, value: 64)
-            .channelOption(.datagramVectorReadMessageCount, value: Self.vectorReadCount)
-            // A vector read splits one buffer evenly between its datagrams.
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(
-                capacity: config.maxPacketBytes * Self.vectorReadCount))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(StatsDDatagramHandler(ingest: ingest))
-                }
-            }
     }
 
     private func bindTCP() async throws -> any Channel {
