@@ -102,7 +102,7 @@ struct PipelineService: Service {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         hangups.setEventHandler { continuation.yield() }
         hangups.resume()
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await _ in stream {
                 await reload()
             }
