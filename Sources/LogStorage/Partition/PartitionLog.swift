@@ -260,12 +260,29 @@ public final class PartitionLog: Sendable {
         s.rolledUnsealed.append(old)
         s.segments.append(next)
         logger.debug("rolled segment", metadata: ["base": "\(next.baseOffset)"])
-        Task.detached { [self] in
+        if !s.sealScheduled {
+            s.sealScheduled = true
+            Task.detached { [self] in await sealInBackground() }
+        }
+    }
+
+    /// Seals rolled segments on the blocking-I/O threads until none is left;
+    /// at most one runs per partition, so rolls never pile up waiting threads.
+    /// A failure is logged and left to the next flush or roll to retry.
+    private func sealInBackground() async {
+        while true {
             do {
                 try await BlockingIOPool.shared.run { () throws(LogStorageError) in try self.sealRolledSegments() }
             } catch {
                 logger.error("sealing a rolled segment failed", metadata: ["error": "\(error)"])
+                state.withLock { $0.sealScheduled = false }
+                return
             }
+            let more = state.withLock { s in
+                if s.rolledUnsealed.isEmpty { s.sealScheduled = false }
+                return s.sealScheduled
+            }
+            if !more { return }
         }
     }
 }

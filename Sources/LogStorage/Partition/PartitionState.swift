@@ -12,6 +12,8 @@ struct PartitionState {
     /// Segments rolled but not yet fsynced and indexed, oldest first; the
     /// high watermark passes their data only once `sealRolledSegments` ran.
     var rolledUnsealed: [Segment] = []
+    /// Whether a background task is sealing rolled segments.
+    var sealScheduled = false
     /// Idempotent producers' recent batches, for deduplicating retries.
     var producers = ProducerStateTable()
 
