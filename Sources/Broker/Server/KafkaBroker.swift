@@ -96,8 +96,8 @@ public final class KafkaBroker: Sendable {
                 try await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         defer { creditQueue.finish() }
-                        // Answers go straight to the channel (a Fetch's records as file regions); one
-                        // answer's write may still be under way while the next is handed over.
+                        // Answers go straight to the channel (a Fetch's records as file regions). The
+                        // writer waits for the last write only while the socket's buffer is full.
                         let channel = connection.channel
                         var previous: EventLoopFuture<Void>?
                         for await pending in answers {
@@ -110,8 +110,8 @@ public final class KafkaBroker: Sendable {
                                 try await previous?.get()
                                 return true
                             }
-                            try await previous?.get()
                             previous = written ?? previous
+                            if !channel.isWritable { try await previous?.get() }
                             creditQueue.yield()
                         }
                         try await previous?.get()
