@@ -40,8 +40,11 @@ final class HandlerFixture {
     /// Sends `request` and decodes the response, checking the frame and correlation id.
     func call<Request: KafkaMessage, Response: KafkaMessage>(_ request: Request, version: Int16,
                                                              as: Response.Type) async throws -> Response {
-        guard case .reply(var bytes) = try await send(request, version: version) else {
-            throw KafkaProtocolError(.invalidValue, "no reply to \(Request.self) v\(version)")
+        var bytes: ByteBuffer
+        switch try await send(request, version: version) {
+        case .reply(let reply): bytes = reply
+        case .parts(let parts): bytes = try parts.flattened()
+        case .noReply, .close: throw KafkaProtocolError(.invalidValue, "no reply to \(Request.self) v\(version)")
         }
         #expect(bytes.readInteger(as: Int32.self) == Int32(bytes.readableBytes))
         #expect(bytes.readInteger(as: Int32.self) == correlation)

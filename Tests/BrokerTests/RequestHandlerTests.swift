@@ -99,9 +99,9 @@ struct RequestHandlerTests {
         async let waited = handler.fetch(fetchRequest("t", offset: 1, maxWaitMs: 5000))
         try await Task.sleep(for: .milliseconds(100))
         _ = try await partition.appendBatch(raw: recordBatch(["late"]))
-        let response = await waited
+        let read = await waited
         #expect(ContinuousClock.now - started < .seconds(4))
-        let records = try RecordBatch.decode(response.responses.first?.partitions.first?.records ?? [])
+        let records = try RecordBatch.decode(read.slices.first?.first?.read() ?? [])
         #expect(records.first?.offset == 1)
     }
 

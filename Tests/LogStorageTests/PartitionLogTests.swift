@@ -48,6 +48,8 @@ import Testing
         #expect(seen == Array(0..<250))
         // Reading from the middle of a batch starts with that record.
         #expect(try log.read(from: 123, maxBytes: 10).first?.offset == 123)
+        // A rolled segment's index files are written when it is sealed, after the roll; a flush waits for that.
+        try log.flush()
         let names = try DirectoryListing.names(in: dir.path)
         #expect(names.contains("00000000000000000000.log"))
         #expect(names.contains("00000000000000000000.index"))

@@ -147,10 +147,12 @@ def produce(tool: Path, brokers: list[str], topic: str, size: int, count: int, e
     return nbytes / seconds / 1e6
 
 
-def consume(tool: Path, brokers: list[str], topic: str, count: int) -> float:
-    """Consumer throughput in MB/s reading partition 0 from the beginning."""
+def consume(tool: Path, brokers: list[str], topic: str, count: int, partition_fetch_bytes: int | None = None) -> float:
+    """Consumer throughput in MB/s reading partition 0 from the beginning.
+    `partition_fetch_bytes` sets the client's max.partition.fetch.bytes (librdkafka's default is 1 MiB)."""
+    extra = ["-X", f"max.partition.fetch.bytes={partition_fetch_bytes}"] if partition_fetch_bytes else []
     r = run([str(tool), "-C", "-t", topic, "-p", "0", "-o", "beginning", "-c", str(count), "-q",
-             "-X", "fetch.max.bytes=52428800", "-X", "queued.max.messages.kbytes=1048576", *brokers],
+             "-X", "fetch.max.bytes=52428800", "-X", "queued.max.messages.kbytes=1048576", *extra, *brokers],
             timeout=600)
     _, nbytes, seconds = perf_summary(r.stdout + r.stderr)
     return nbytes / seconds / 1e6
@@ -200,9 +202,10 @@ class Petrel:
     def brokers(self) -> list[str]:
         return ["-b", f"127.0.0.1:{self.kafka}"]
 
-    def create_topic(self, binary: Path, name: str) -> None:
+    def create_topic(self, binary: Path, name: str, config: list[str] = ()) -> None:
+        settings = [arg for kv in config for arg in ("--config", kv)]
         r = run([str(binary), "topics", "create", name, "--partitions", "1", "--brokers",
-                 f"127.0.0.1:{self.kafka}"], timeout=60)
+                 f"127.0.0.1:{self.kafka}", *settings], timeout=60)
         if r.returncode != 0:
             raise RuntimeError(f"topics create {name} failed: {r.stderr}")
 
@@ -232,6 +235,10 @@ def main() -> None:
     ap.add_argument("--latency-rate-mb", type=float, default=50.0)
     ap.add_argument("--latency-seconds", type=int, default=10)
     ap.add_argument("--fsync", default="interval")
+    ap.add_argument("--partition-fetch-bytes", type=int,
+                    help="the consumers' max.partition.fetch.bytes (default: librdkafka's, 1 MiB)")
+    ap.add_argument("--latency-segment-bytes", type=int,
+                    help="segment.bytes of the latency run's topic (small values make it roll often)")
     ap.add_argument("--json", help="also write the figures here")
     args = ap.parse_args()
 
@@ -252,12 +259,14 @@ def main() -> None:
             sys.exit(f"{binary} not found: swift build -c release --product petrel")
         petrel = Petrel(binary, tmp, args.fsync)
         try:
-            for name in ("p1k", "p100", "lat"):
+            for name in ("p1k", "p100"):
                 petrel.create_topic(binary, name)
+            segment = [f"segment.bytes={args.latency_segment_bytes}"] if args.latency_segment_bytes else []
+            petrel.create_topic(binary, "lat", segment)
             r["produce_1k"] = produce(tool, petrel.brokers, "p1k", 1024, args.messages_1k)
-            r["consume_1k"] = consume(tool, petrel.brokers, "p1k", args.messages_1k)
+            r["consume_1k"] = consume(tool, petrel.brokers, "p1k", args.messages_1k, args.partition_fetch_bytes)
             r["produce_100"] = produce(tool, petrel.brokers, "p100", 100, args.messages_100)
-            r["consume_100"] = consume(tool, petrel.brokers, "p100", args.messages_100)
+            r["consume_100"] = consume(tool, petrel.brokers, "p100", args.messages_100, args.partition_fetch_bytes)
             p50, p99, achieved = latency(tool, petrel.brokers, "lat", 1024, args.latency_rate_mb,
                                          args.latency_seconds, tmp)
             r.update(latency_p50_ms=p50, latency_p99_ms=p99, latency_rate=achieved)

@@ -90,20 +90,31 @@ public final class KafkaBroker: Sendable {
         // Kafka shows a member's host as "/<ip>" (DescribeGroups).
         let peer = "/" + (connection.channel.remoteAddress?.ipAddress ?? "?")
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await connection.executeThenClose { inbound, _ in
                 let (answers, answerQueue) = AsyncStream.makeStream(of: RequestHandler.Pending.self)
                 let (credits, creditQueue) = AsyncStream.makeStream(of: Void.self)
                 try await withThrowingTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         defer { creditQueue.finish() }
+                        // Answers go straight to the channel (a Fetch's records as file regions). The
+                        // writer waits for the last write only while the socket's buffer is full.
+                        let channel = connection.channel
+                        var previous: EventLoopFuture<Void>?
                         for await pending in answers {
+                            let written: EventLoopFuture<Void>?
                             switch await pending.outcome {
-                            case .reply(let bytes): try await outbound.write(bytes)
-                            case .noReply: break
-                            case .close: return true
+                            case .reply(let bytes): written = channel.writeAndFlush(bytes)
+                            case .parts(let parts): written = parts.write(to: channel)
+                            case .noReply: written = nil
+                            case .close:
+                                try await previous?.get()
+                                return true
                             }
+                            previous = written ?? previous
+                            if !channel.isWritable { try await previous?.get() }
                             creditQueue.yield()
                         }
+                        try await previous?.get()
                         return true
                     }
                     group.addTask {

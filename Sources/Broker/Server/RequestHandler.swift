@@ -15,6 +15,8 @@ final class RequestHandler: Sendable {
     /// What the connection does with a frame's outcome.
     enum Outcome: Sendable {
         case reply(ByteBuffer)
+        /// A reply partly sent from segment files (a large Fetch).
+        case parts(ResponseParts)
         /// Produce with acks=0.
         case noReply
         case close
@@ -118,8 +120,13 @@ final class RequestHandler: Sendable {
             return .close
         }
         let timed = { @Sendable (outcome: Outcome) -> Outcome in
-            if case .reply(let bytes) = outcome {
+            switch outcome {
+            case .reply(let bytes):
                 self.metrics.responded(api: support.name, bytes: bytes.readableBytes, nanos: monotonicNanos() - started)
+            case .parts(let parts):
+                self.metrics.responded(api: support.name, bytes: parts.byteCount, nanos: monotonicNanos() - started)
+            case .noReply, .close:
+                break
             }
             return outcome
         }
@@ -191,7 +198,7 @@ final class RequestHandler: Sendable {
             }
         case .fetch:
             let request = try FetchRequest.decode(from: &body, version: header.apiVersion)
-            return .waiting { try self.encode(await self.fetch(request), header: header, version: header.apiVersion) }
+            return .waiting { try self.encodeFetch(await self.fetch(request), header: header, version: header.apiVersion) }
         case .listOffsets:
             return .done(try await run(ListOffsetsRequest.self, header: header, body: &body) { listOffsets($0) })
         case .createTopics:

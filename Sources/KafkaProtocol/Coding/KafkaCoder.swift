@@ -28,6 +28,17 @@ public protocol KafkaCoder {
     /// Tagged fields at the end of a struct in flexible versions: read and
     /// skipped (none of the ones Petrel receives change its answers), written empty.
     mutating func tags() throws
+    /// A `bytes` field whose `count` bytes the caller writes after the
+    /// encoding (a Fetch response's records sent straight from a segment
+    /// file): the encoder writes only the length prefix and notes where the
+    /// bytes go. Only an encoder supports it.
+    mutating func externalBytes(count: Int) throws
+}
+
+extension KafkaCoder {
+    public mutating func externalBytes(count: Int) throws {
+        throw KafkaProtocolError(.invalidValue, "external bytes can only be encoded")
+    }
 }
 
 /// A value with a Kafka wire layout: a message, a nested struct, or an array element.

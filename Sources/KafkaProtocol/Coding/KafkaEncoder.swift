@@ -5,6 +5,9 @@ public struct KafkaEncoder: KafkaCoder {
     public internal(set) var buffer: ByteBuffer
     public let version: Int16
     public let flexible: Bool
+    /// Where each `externalBytes` field's bytes belong: writer indices in
+    /// `buffer`, in encoding order, with their lengths.
+    public internal(set) var externalRuns: [(position: Int, count: Int)] = []
 
     public init(buffer: ByteBuffer, version: Int16, flexible: Bool) {
         self.buffer = buffer
@@ -65,6 +68,11 @@ public struct KafkaEncoder: KafkaCoder {
     public mutating func nullableBytes(_ value: inout [UInt8]?) throws {
         guard var b = value else { try length(nil, classic16: false); return }
         try bytes(&b)
+    }
+
+    public mutating func externalBytes(count: Int) throws {
+        try length(count, classic16: false)
+        externalRuns.append((buffer.writerIndex, count))
     }
 
     public mutating func array<T: KafkaStruct>(_ value: inout [T]) throws {

@@ -22,4 +22,18 @@ extension KafkaMessage {
     public func encode(into buffer: inout ByteBuffer, version: Int16) throws {
         try encode(into: &buffer, version: version, flexible: Self.apiKey.isFlexible(version: version))
     }
+
+    /// Appends the body at `version`, leaving out the bytes of `externalBytes`
+    /// fields; returns where they belong in `buffer` (writer indices, in
+    /// order) and how long each is. The caller sends `buffer`'s bytes up to
+    /// each position, then that run's bytes, and so on.
+    public func encodeLeavingOutExternalBytes(into buffer: inout ByteBuffer,
+                                              version: Int16) throws -> [(position: Int, count: Int)] {
+        var encoder = KafkaEncoder(buffer: buffer, version: version, flexible: Self.apiKey.isFlexible(version: version))
+        buffer = ByteBuffer()
+        var copy = self
+        try copy.code(&encoder)
+        buffer = encoder.buffer
+        return encoder.externalRuns
+    }
 }

@@ -110,6 +110,10 @@ public struct FetchResponse: KafkaMessage, Equatable {
         public var preferredReadReplica: Int32 = -1
         /// Stored record batches, byte for byte.
         public var records: [UInt8]?
+        /// When set, `records` is ignored and only the length prefix of this
+        /// many record bytes is encoded: the sender writes the bytes itself
+        /// (from the segment file). Encoding only.
+        public var externalRecordsCount: Int?
         public init() {}
 
         public mutating func code<C: KafkaCoder>(_ c: inout C) throws {
@@ -120,7 +124,11 @@ public struct FetchResponse: KafkaMessage, Equatable {
             if c.version >= 5 { try c.int64(&logStartOffset) }
             try c.nullableArray(&abortedTransactions)
             if c.version >= 11 { try c.int32(&preferredReadReplica) }
-            try c.nullableBytes(&records)
+            if let count = externalRecordsCount {
+                try c.externalBytes(count: count)
+            } else {
+                try c.nullableBytes(&records)
+            }
             try c.tags()
         }
     }

@@ -66,7 +66,9 @@ extension PartitionLog {
     /// fsyncs the active segment (older ones were synced when sealed) and
     /// raises the high watermark to what was written before the fsync began.
     func flush() throws(LogStorageError) {
-        let (segment, end) = state.withLock { s in (s.active, s.logEndOffset) }
+        let (segment, end, rolled) = state.withLock { s in (s.active, s.logEndOffset, !s.rolledUnsealed.isEmpty) }
+        // Data before `end` may sit in segments rolled since the last flush: they go first.
+        if rolled { try sealRolledSegments() }
         let alreadyDurable = state.withLock { $0.highWatermark >= end }
         if !alreadyDurable {
             let start = monotonicNanos()
@@ -80,6 +82,25 @@ extension PartitionLog {
             return s.advanceHighWatermark(to: end)
         }
         for continuation in woken { continuation.resume(returning: true) }
+    }
+
+    /// fsyncs and indexes the segments rolled since the last call, oldest
+    /// first (the index files' atomic writes also fsync the directory, which
+    /// makes the new segments' names durable), then marks them sealed. One
+    /// caller at a time; appends go on meanwhile.
+    func sealRolledSegments() throws(LogStorageError) {
+        try sealing.withLock { (_) throws(LogStorageError) in
+            let pending = state.withLock { $0.rolledUnsealed }
+            guard !pending.isEmpty else { return }
+            for segment in pending { try segment.writeIndexesAndSync() }
+            let dropped = state.withLock { s in
+                s.rolledUnsealed.removeAll { rolled in pending.contains { $0 === rolled } }
+                for segment in pending { segment.sealed = true }
+                return pending.filter { sealed in !s.segments.contains { $0 === sealed } }
+            }
+            // Retention deleted some while they were sealed: remove the index files just written.
+            for segment in dropped { segment.deleteFiles() }
+        }
     }
 
     // MARK: - Readers
@@ -150,6 +171,7 @@ extension PartitionLog {
     func abandon() {
         let (syncWaiters, dataWaiters) = state.withLock { s in
             s.closed = true
+            s.rolledUnsealed = []
             let sync = s.syncWaiters, data = s.dataWaiters
             s.syncWaiters = []
             s.dataWaiters = [:]

@@ -35,14 +35,27 @@ extension PartitionLog {
     /// `offset`, as in Kafka. Throws `.offsetOutOfRange` below logStartOffset or
     /// past logEndOffset; empty at or past the high watermark.
     public func readRaw(from offset: Int64, maxBytes: Int) throws -> [UInt8] {
-        let plan = try plan(from: offset)
+        let slices = try readSlices(from: offset, maxBytes: maxBytes)
+        guard slices.count != 1 else { return try slices[0].read() }
         var out: [UInt8] = []
-        for part in plan.parts {
-            let done = try collect(from: part.segment, start: part.start, end: part.end, minOffset: offset,
-                                   highWatermark: plan.highWatermark, maxBytes: maxBytes, into: &out)
-            if done { break }
-        }
+        out.reserveCapacity(slices.reduce(0) { $0 + $1.count })
+        for slice in slices { out += try slice.read() }
         return out
+    }
+
+    /// Where the batches `readRaw(from:maxBytes:)` would return lie in the
+    /// segment files, without reading them: one slice per segment touched, in
+    /// order. Only batch headers are read. A Fetch sends these with sendfile.
+    public func readSlices(from offset: Int64, maxBytes: Int) throws(LogStorageError) -> [LogSlice] {
+        let plan = try plan(from: offset)
+        var walk = BatchWalk(minOffset: offset, highWatermark: plan.highWatermark, maxBytes: maxBytes)
+        var slices: [LogSlice] = []
+        for part in plan.parts {
+            let (start, end) = try walk.run(segment: part.segment, start: part.start, end: part.end)
+            if end > start { slices.append(LogSlice(segment: part.segment, position: start, count: end - start)) }
+            if walk.done { break }
+        }
+        return slices
     }
 
     /// Records from `offset` on, decoded, up to the high watermark and about
@@ -56,46 +69,6 @@ extension PartitionLog {
         } catch {
             throw LogStorageError(.corruptBatch, "\(topic)-\(partition): cannot decode stored batch: \(error.message)", cause: error)
         }
-    }
-
-    /// Appends the batches of one segment to `out`; true when the read is complete.
-    private func collect(from segment: Segment, start: Int, end: Int, minOffset: Int64, highWatermark: Int64,
-                         maxBytes: Int, into out: inout [UInt8]) throws(LogStorageError) -> Bool {
-        var position = start
-        var chunk: [UInt8] = []
-        var chunkStart = start
-        while position < end {
-            var relative = position - chunkStart
-            if relative > chunk.count - RecordBatchHeader.size {
-                let want = min(end - position, max(maxBytes - out.count, 64 * 1024))
-                chunk = try FileIO.pread(segment.fd, count: want, at: position, path: segment.logPath)
-                chunkStart = position
-                relative = 0
-                guard chunk.count >= RecordBatchHeader.size else { break }
-            }
-            let header = chunk.withUnsafeBytes { RecordBatch.parseHeader(UnsafeRawBufferPointer(rebasing: $0[relative...]))! }
-            let size = header.totalSize
-            guard size >= RecordBatchHeader.size, position + size <= end else {
-                throw LogStorageError(.corruptBatch, "\(segment.logPath): bad batch length \(header.batchLength) at byte \(position)")
-            }
-            if header.baseOffset >= highWatermark { return true }
-            if header.nextOffset <= minOffset {
-                position += size
-                continue
-            }
-            if !out.isEmpty && out.count + size > maxBytes { return true }
-            if chunk.count - relative < size {
-                let want = max(size, min(end - position, maxBytes - out.count))
-                chunk = try FileIO.pread(segment.fd, count: want, at: position, path: segment.logPath)
-                chunkStart = position
-                relative = 0
-                guard chunk.count >= size else { break }
-            }
-            out.append(contentsOf: chunk[relative..<(relative + size)])
-            position += size
-            if out.count >= maxBytes { return true }
-        }
-        return false
     }
 
     /// The first offset whose record timestamp is at or after `timestamp`

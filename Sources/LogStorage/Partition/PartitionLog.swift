@@ -22,6 +22,8 @@ public final class PartitionLog: Sendable {
     let state: Mutex<PartitionState>
     /// fsyncs issued by group commit, for tests and diagnostics.
     let fsyncCount = Atomic<Int>(0)
+    /// Held while rolled segments are sealed, so only one caller seals at a time.
+    let sealing = Mutex<Void>(())
 
     static let cleanShutdownFile = "clean-shutdown"
 
@@ -48,6 +50,15 @@ public final class PartitionLog: Sendable {
         let bases = try PartitionLog.segmentBaseOffsets(in: directory)
         var segments: [Segment] = []
         for (i, base) in bases.enumerated() {
+            if let previous = segments.last, previous.nextOffset < base, !clean {
+                // A crash during or after a roll, before the rolled segment's fsync: its tail was
+                // cut, so nothing after it was ever acknowledged. Keep offsets contiguous.
+                let dropped = try PartitionLog.removeSegments(bases[i...], in: directory)
+                logger.warning("recovery dropped segments after a torn rolled segment", metadata: [
+                    "from": "\(previous.nextOffset)", "segments": "\(bases.count - i)", "bytes": "\(dropped)"])
+                metrics.recoveryTruncatedBytes.increment(by: Int64(dropped))
+                break
+            }
             let isActive = i == bases.count - 1
             let (segment, truncated) = try Segment.open(directory: directory, baseOffset: base,
                                                         trustIndex: clean || !isActive)
@@ -60,9 +71,9 @@ public final class PartitionLog: Sendable {
                 logger.warning("offset gap between segments", metadata: [
                     "from": "\(previous.nextOffset)", "to": "\(base)"])
             }
-            segment.sealed = !isActive
             segments.append(segment)
         }
+        for (i, segment) in segments.enumerated() { segment.sealed = i < segments.count - 1 }
         if segments.isEmpty {
             segments.append(try Segment.create(directory: directory, baseOffset: 0))
         }
@@ -78,6 +89,14 @@ public final class PartitionLog: Sendable {
         state = Mutex(partitionState)
         metrics.segments.set(segments.count)
         metrics.sizeBytes.set(size)
+    }
+
+    /// Deletes the segment files of `bases` (recovery) and returns the log bytes removed.
+    static func removeSegments(_ bases: ArraySlice<Int64>, in directory: String) throws(LogStorageError) -> Int {
+        var bytes = 0
+        for base in bases { bytes += Segment.removeFiles(directory: directory, baseOffset: base) }
+        try FileIO.fsyncDirectory(directory)
+        return bytes
     }
 
     /// Base offsets of the `.log` files in `directory`, ascending.
@@ -233,14 +252,41 @@ public final class PartitionLog: Sendable {
         return false
     }
 
-    /// Seals the active segment (fsync + indexes) and starts a new one at logEndOffset.
-    /// Sealing makes everything before the new segment durable.
+    /// Starts a new active segment at logEndOffset. Under the lock only the
+    /// new file is created; the old segment's fsync and index files, and the
+    /// directory fsync that makes the new file's name durable, happen after
+    /// the lock is released (`sealRolledSegments`, started here in the
+    /// background and run by every `flush` before it raises the high
+    /// watermark), so appends do not stall behind a roll's fsyncs.
     func roll(_ s: inout PartitionState) throws(LogStorageError) {
         let old = s.active
-        try old.writeIndexesAndSync()
-        let next = try Segment.create(directory: directory, baseOffset: s.logEndOffset)
-        old.sealed = true
+        let next = try Segment.create(directory: directory, baseOffset: s.logEndOffset, syncDirectory: false)
+        s.rolledUnsealed.append(old)
         s.segments.append(next)
         logger.debug("rolled segment", metadata: ["base": "\(next.baseOffset)"])
+        if !s.sealScheduled {
+            s.sealScheduled = true
+            Task.detached { [self] in await sealInBackground() }
+        }
+    }
+
+    /// Seals rolled segments on the blocking-I/O threads until none is left;
+    /// at most one runs per partition, so rolls never pile up waiting threads.
+    /// A failure is logged and left to the next flush or roll to retry.
+    private func sealInBackground() async {
+        while true {
+            do {
+                try await BlockingIOPool.shared.run { () throws(LogStorageError) in try self.sealRolledSegments() }
+            } catch {
+                logger.error("sealing a rolled segment failed", metadata: ["error": "\(error)"])
+                state.withLock { $0.sealScheduled = false }
+                return
+            }
+            let more = state.withLock { s in
+                if s.rolledUnsealed.isEmpty { s.sealScheduled = false }
+                return s.sealScheduled
+            }
+            if !more { return }
+        }
     }
 }

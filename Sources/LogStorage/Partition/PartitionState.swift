@@ -9,6 +9,11 @@ struct PartitionState {
     var highWatermark: Int64
     var sizeBytes: Int64
     var closed = false
+    /// Segments rolled but not yet fsynced and indexed, oldest first; the
+    /// high watermark passes their data only once `sealRolledSegments` ran.
+    var rolledUnsealed: [Segment] = []
+    /// Whether a background task is sealing rolled segments.
+    var sealScheduled = false
     /// Idempotent producers' recent batches, for deduplicating retries.
     var producers = ProducerStateTable()
 

@@ -50,19 +50,36 @@ enum FileIO {
     static func pread(_ fd: Int32, count: Int, at offset: Int, path: String) throws(LogStorageError) -> [UInt8] {
         guard count > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        var failed = false
-        out.withUnsafeMutableBytes { buf in
-            while done < count {
-                let n = retrying { Glibc.pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done)) }
-                if n < 0 { failed = true; return }
-                if n == 0 { return }
-                done += n
+        let result: Result<Int, LogStorageError> = out.withUnsafeMutableBytes { buf in
+            do throws(LogStorageError) { return .success(try preadSome(fd, into: buf, at: offset, path: path)) } catch {
+                return .failure(error)
             }
         }
-        if failed { throw failure("pread", path) }
+        let done = try result.get()
         if done < count { out.removeSubrange(done...) }
         return out
+    }
+
+    /// Fills `buffer` from `offset`; throws when the file ends first.
+    static func preadAll(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int,
+                         path: String) throws(LogStorageError) {
+        let done = try preadSome(fd, into: buffer, at: offset, path: path)
+        guard done == buffer.count else {
+            throw LogStorageError(.io, "\(path): only \(done) of \(buffer.count) bytes at \(offset) could be read")
+        }
+    }
+
+    /// Reads into `buffer` from `offset` until it is full or the file ends; returns the bytes read.
+    static func preadSome(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int,
+                          path: String) throws(LogStorageError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = retrying { Glibc.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done)) }
+            if n < 0 { throw failure("pread", path) }
+            if n == 0 { break }
+            done += n
+        }
+        return done
     }
 
     static func fsync(_ fd: Int32, path: String) throws(LogStorageError) {

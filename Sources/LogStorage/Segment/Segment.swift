@@ -49,15 +49,17 @@ final class Segment: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Creates an empty segment file (replacing a leftover one of the same name).
-    static func create(directory: String, baseOffset: Int64) throws(LogStorageError) -> Segment {
+    /// Creates an empty segment file (replacing a leftover one of the same
+    /// name). Without `syncDirectory` the new name is durable only after a
+    /// later fsync of the directory (a roll leaves that to the sealing).
+    static func create(directory: String, baseOffset: Int64, syncDirectory: Bool = true) throws(LogStorageError) -> Segment {
         let path = "\(directory)/\(fileName(baseOffset)).log"
         let fd = try FileIO.open(path, create: true)
         let segment = Segment(directory: directory, baseOffset: baseOffset, fd: fd)
         try FileIO.truncate(fd, to: 0, path: path)
         FileIO.unlink(segment.indexPath)
         FileIO.unlink(segment.timeIndexPath)
-        try FileIO.fsyncDirectory(directory)
+        if syncDirectory { try FileIO.fsyncDirectory(directory) }
         return segment
     }
 
@@ -170,5 +172,14 @@ final class Segment: @unchecked Sendable {
         FileIO.unlink(logPath)
         FileIO.unlink(indexPath)
         FileIO.unlink(timeIndexPath)
+    }
+
+    /// Removes the files of an unopened segment; returns the size its log file had.
+    static func removeFiles(directory: String, baseOffset: Int64) -> Int {
+        let base = "\(directory)/\(fileName(baseOffset))"
+        var st = stat()
+        let size = stat(base + ".log", &st) == 0 ? Int(st.st_size) : 0
+        for suffix in [".log", ".index", ".timeindex"] { FileIO.unlink(base + suffix) }
+        return size
     }
 }
