@@ -19,10 +19,17 @@ public struct JSONWriter: Sendable {
     public mutating func labels(_ labels: Labels) { Self.appendLabels(labels, to: &text) }
 
     public mutating func stringArray(_ values: [String]) {
+        array(values) { $0.string($1) }
+    }
+
+    /// A JSON array: `element` writes each item; the brackets and commas are written here.
+    public mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONWriter, S.Element) -> Void) {
         text += "["
-        for (i, v) in values.enumerated() {
-            if i > 0 { text += "," }
-            string(v)
+        var first = true
+        for item in items {
+            if !first { text += "," }
+            first = false
+            element(&self, item)
         }
         text += "]"
     }

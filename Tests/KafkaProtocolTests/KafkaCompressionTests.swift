@@ -22,8 +22,7 @@ struct KafkaCompressionTests {
         out.withUnsafeMutableBytes { buf in
             BigEndian.write(batchLength, into: buf, at: 8)
             BigEndian.write(RecordBatchAttributes(compression: codec).rawValue, into: buf, at: RecordBatchHeader.attributesOffset)
-            let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buf[RecordBatchHeader.attributesOffset...]))
-            BigEndian.write(crc, into: buf, at: RecordBatchHeader.crcOffset)
+            RecordBatch.sealCRC(buf)
         }
         return out
     }

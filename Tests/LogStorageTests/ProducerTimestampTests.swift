@@ -21,8 +21,7 @@ import Glibc
         RecordBatch.encode(records, baseOffset: 0, into: &bytes)
         bytes.withUnsafeMutableBytes { buf in
             BigEndian.write(Int64(-1), into: buf, at: 35)
-            let covered = UnsafeRawBufferPointer(rebasing: buf[RecordBatchHeader.attributesOffset..<buf.count])
-            BigEndian.write(CRC32C.checksum(covered), into: buf, at: RecordBatchHeader.crcOffset)
+            RecordBatch.sealCRC(buf)
         }
         return bytes
     }

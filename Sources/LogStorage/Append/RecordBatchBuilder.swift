@@ -86,8 +86,7 @@ public struct RecordBatchBuilder {
             BigEndian.write(Int16(-1), into: buf, at: 51)                                     // producerEpoch
             BigEndian.write(Int32(-1), into: buf, at: 53)                                     // baseSequence
             BigEndian.write(count, into: buf, at: RecordBatchHeader.recordCountOffset)
-            let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buf[RecordBatchHeader.attributesOffset...]))
-            BigEndian.write(crc, into: buf, at: RecordBatchHeader.crcOffset)
+            RecordBatch.sealCRC(buf)
         }
         count = 0
         payloadBytes = 0

@@ -17,8 +17,7 @@ extension RecordBatch {
         let maxTimestamp = records.lazy.map(\.timestamp).max() ?? header.firstTimestamp
         bytes.withUnsafeMutableBytes { buf in
             BigEndian.write(maxTimestamp, into: buf, at: 35)
-            let covered = UnsafeRawBufferPointer(rebasing: buf[RecordBatchHeader.attributesOffset..<header.totalSize])
-            BigEndian.write(CRC32C.checksum(covered), into: buf, at: RecordBatchHeader.crcOffset)
+            sealCRC(buf)
         }
         return true
     }

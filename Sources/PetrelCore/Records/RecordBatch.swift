@@ -52,9 +52,7 @@ public enum RecordBatch {
         let batchLength = Int32(out.count - start - RecordBatchHeader.logOverhead)
         out.withUnsafeMutableBytes { buf in
             BigEndian.write(batchLength, into: buf, at: start + 8)
-            let crc = CRC32C.checksum(UnsafeRawBufferPointer(
-                rebasing: buf[(start + RecordBatchHeader.attributesOffset)...]))
-            BigEndian.write(crc, into: buf, at: start + RecordBatchHeader.crcOffset)
+            sealCRC(buf, batchAt: start)
         }
     }
 
@@ -111,6 +109,14 @@ public enum RecordBatch {
 
     public static func verifyCRC(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { verifyCRC($0) }
+    }
+
+    /// Computes and stores the CRC-32C of the batch starting at `start`, after
+    /// its batchLength and other CRC-covered fields are final.
+    public static func sealCRC(_ buf: UnsafeMutableRawBufferPointer, batchAt start: Int = 0) {
+        let end = start + Int(BigEndian.read(Int32.self, UnsafeRawBufferPointer(buf), at: start + 8)) + RecordBatchHeader.logOverhead
+        let covered = UnsafeRawBufferPointer(rebasing: buf[(start + RecordBatchHeader.attributesOffset)..<end])
+        BigEndian.write(CRC32C.checksum(covered), into: buf, at: start + RecordBatchHeader.crcOffset)
     }
 
     /// Sets the baseOffset of the batch starting at `position` in `bytes`; the

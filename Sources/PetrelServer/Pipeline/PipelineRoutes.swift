@@ -34,20 +34,19 @@ struct PipelineRoutes {
                 json.raw(",\"unchanged\":")
                 json.stringArray(changes.unchanged)
                 json.raw(",\"failed\":{")
-                for (i, id) in changes.failed.keys.sorted().enumerated() {
+                for (i, (id, failure)) in changes.failed.sorted(by: { $0.key < $1.key }).enumerated() {
                     if i > 0 { json.raw(",") }
                     json.string(id)
                     json.raw(":")
-                    json.string(changes.failed[id] ?? "")
+                    json.string(failure)
                 }
                 json.raw("}}")
             }
         case .invalid(let problems):
             let message = problems.map(\.description).joined(separator: "; ")
             return PrometheusAPI.error(.init(kind: .badData, message: message)) { json in
-                json.raw(",\"errors\":[")
-                for (i, problem) in problems.enumerated() {
-                    if i > 0 { json.raw(",") }
+                json.raw(",\"errors\":")
+                json.array(problems) { json, problem in
                     json.raw("{\"file\":")
                     json.string(problem.file)
                     json.raw(",\"key\":")
@@ -56,7 +55,6 @@ struct PipelineRoutes {
                     json.string(problem.message)
                     json.raw("}")
                 }
-                json.raw("]")
             }
         case .busy:
             return PrometheusAPI.error(.init(kind: .unavailable, message: "another pipeline reload is running; try again"),
@@ -68,9 +66,8 @@ struct PipelineRoutes {
     static func write(_ snapshot: PipelineSnapshot, into json: inout JSONWriter) {
         json.raw("{\"file\":")
         json.string(snapshot.file)
-        json.raw(",\"reloadedAt\":\(snapshot.reloadedAtMillis),\"components\":[")
-        for (i, entry) in snapshot.components.enumerated() {
-            if i > 0 { json.raw(",") }
+        json.raw(",\"reloadedAt\":\(snapshot.reloadedAtMillis),\"components\":")
+        json.array(snapshot.components) { json, entry in
             let status = entry.status
             let component = status.component
             let m = status.metrics
@@ -95,16 +92,14 @@ struct PipelineRoutes {
             if let error = status.failure ?? m?.lastError { json.string(error) } else { json.raw("null") }
             json.raw("}")
         }
-        json.raw("],\"topics\":[")
-        for (i, topic) in snapshot.topics.enumerated() {
-            if i > 0 { json.raw(",") }
+        json.raw(",\"topics\":")
+        json.array(snapshot.topics) { json, topic in
             json.raw("{\"name\":")
             json.string(topic.name)
             json.raw(",\"partitions\":\(topic.partitions),\"endOffset\":\(topic.endOffset),\"sizeBytes\":\(topic.sizeBytes)}")
         }
-        json.raw("],\"edges\":[")
-        for (i, edge) in snapshot.edges.enumerated() {
-            if i > 0 { json.raw(",") }
+        json.raw(",\"edges\":")
+        json.array(snapshot.edges) { json, edge in
             json.raw("{\"from\":")
             json.string(edge.from)
             json.raw(",\"to\":")
@@ -113,7 +108,7 @@ struct PipelineRoutes {
             json.string(edge.topic)
             json.raw("}")
         }
-        json.raw("]}")
+        json.raw("}")
     }
 
     /// A rate with at most 3 decimals, always a JSON number.
