@@ -68,7 +68,9 @@ public final class KafkaBroker: Sendable {
             defer { group.cancelAll() }
             try await channel.executeThenClose { connections in
                 for try await connection in connections {
-                    group.addTask { await self.serve(connection) }
+                    // The connection's tasks run on its event loop thread: no thread hops per request.
+                    let executor = EventLoopTaskExecutor(connection.channel.eventLoop)
+                    group.addTask(executorPreference: executor) { await self.serve(connection, executor: executor) }
                 }
             }
         }
@@ -84,7 +86,7 @@ public final class KafkaBroker: Sendable {
     /// answers in the same order as they complete. A Produce's appends happen
     /// before the next request is read, so pipelined Produce requests keep
     /// their order while their waits for the fsync overlap.
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, executor: EventLoopTaskExecutor) async {
         metrics.connectionOpened()
         defer { metrics.connectionClosed() }
         // Kafka shows a member's host as "/<ip>" (DescribeGroups).
@@ -126,7 +128,7 @@ public final class KafkaBroker: Sendable {
                                 guard await freed.next() != nil else { break }
                                 inFlight -= 1
                             }
-                            let pending = await self.handler.start(frame, peer: peer)
+                            let pending = await self.handler.start(frame, peer: peer, executor: executor)
                             answerQueue.yield(pending)
                             inFlight += 1
                             if case .ready(.close) = pending { break }

@@ -69,8 +69,9 @@ final class RequestHandler: Sendable {
 
     /// Handles one frame up to the point where its answer only waits: every
     /// effect that must happen in request order (a Produce's appends) has
-    /// happened when this returns; what is left runs in a task.
-    func start(_ frame: ByteBuffer, peer: String) async -> Pending {
+    /// happened when this returns; what is left runs in a task, on `executor`
+    /// when given (the connection's event loop).
+    func start(_ frame: ByteBuffer, peer: String, executor: (any TaskExecutor)? = nil) async -> Pending {
         let started = monotonicNanos()
         var body = frame
         let header: RequestHeader
@@ -140,7 +141,7 @@ final class RequestHandler: Sendable {
         case .done(let outcome):
             return .ready(timed(outcome))
         case .waiting(let rest):
-            return .later(Task {
+            return .later(Task(executorPreference: executor) {
                 do { return timed(try await rest()) } catch { return refused(error) }
             })
         }

@@ -51,7 +51,7 @@ struct ResponseParts: Sendable {
             promise.succeed()
             return promise.futureResult
         }
-        channel.eventLoop.execute {
+        let send: @Sendable () -> Void = {
             var borrowed: [NIOFileHandle] = []
             for (i, part) in parts.enumerated() {
                 let data: IOData
@@ -74,6 +74,8 @@ struct ResponseParts: Sendable {
                 withExtendedLifetime(parts) {}
             }
         }
+        // The connection's writer usually runs on the channel's event loop already.
+        if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
         return promise.futureResult
     }
 }
