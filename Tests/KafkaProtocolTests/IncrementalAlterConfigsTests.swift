@@ -18,16 +18,22 @@ struct IncrementalAlterConfigsTests {
         return request
     }
 
-    @Test("request and response round-trip at v0 and v1 (flexible)")
-    func roundTrip() throws {
+    /// An INVALID_CONFIG answer for topic "t".
+    static func sampleResponse(message: String) -> IncrementalAlterConfigsResponse {
         var result = AlterConfigsResponse.Result()
         result.errorCode = KafkaErrorCode.invalidConfig.rawValue
-        result.errorMessage = "no"
+        result.errorMessage = message
         result.resourceType = 2
         result.resourceName = "t"
         var response = IncrementalAlterConfigsResponse()
-        response.throttleTimeMs = 7
         response.responses = [result]
+        return response
+    }
+
+    @Test("request and response round-trip at v0 and v1 (flexible)")
+    func roundTrip() throws {
+        var response = Self.sampleResponse(message: "no")
+        response.throttleTimeMs = 7
         for version: Int16 in [0, 1] {
             var bytes = ByteBuffer()
             try Self.sampleRequest().encode(into: &bytes, version: version)
@@ -78,13 +84,7 @@ struct IncrementalAlterConfigsTests {
 
     @Test("a hand-written v1 response encodes as the Java client reads it")
     func responseFixture() throws {
-        var result = AlterConfigsResponse.Result()
-        result.errorCode = KafkaErrorCode.invalidConfig.rawValue
-        result.errorMessage = "bad"
-        result.resourceType = 2
-        result.resourceName = "t"
-        var response = IncrementalAlterConfigsResponse()
-        response.responses = [result]
+        let response = Self.sampleResponse(message: "bad")
         var encoded = ByteBuffer()
         try response.encode(into: &encoded, version: 1)
         let expected: [UInt8] = [0x00, 0x00, 0x00, 0x00,           // throttle time

@@ -1,3 +1,20 @@
+/// One resource (a topic: type 2, or a broker: type 4) and the setting
+/// changes asked for it: the shared entry of AlterConfigs and
+/// IncrementalAlterConfigs, whose `Config` entries differ.
+public struct ConfigChanges<Config: KafkaStruct & Equatable>: KafkaStruct, Equatable {
+    public var resourceType: Int8 = 0
+    public var resourceName = ""
+    public var configs: [Config] = []
+    public init() {}
+
+    public mutating func code<C: KafkaCoder>(_ c: inout C) throws {
+        try c.int8(&resourceType)
+        try c.string(&resourceName)
+        try c.array(&configs)
+        try c.tags()
+    }
+}
+
 /// AlterConfigs (key 33) v0–2: replaces a resource's dynamic settings.
 public struct AlterConfigsRequest: KafkaMessage, Equatable {
     public static let apiKey = ApiKey.alterConfigs
@@ -14,19 +31,7 @@ public struct AlterConfigsRequest: KafkaMessage, Equatable {
         }
     }
 
-    public struct Resource: KafkaStruct, Equatable {
-        public var resourceType: Int8 = 0
-        public var resourceName = ""
-        public var configs: [Config] = []
-        public init() {}
-
-        public mutating func code<C: KafkaCoder>(_ c: inout C) throws {
-            try c.int8(&resourceType)
-            try c.string(&resourceName)
-            try c.array(&configs)
-            try c.tags()
-        }
-    }
+    public typealias Resource = ConfigChanges<Config>
 
     public var resources: [Resource] = []
     public var validateOnly = false
@@ -172,19 +177,7 @@ public struct IncrementalAlterConfigsRequest: KafkaMessage, Equatable {
         }
     }
 
-    public struct Resource: KafkaStruct, Equatable {
-        public var resourceType: Int8 = 0
-        public var resourceName = ""
-        public var configs: [Config] = []
-        public init() {}
-
-        public mutating func code<C: KafkaCoder>(_ c: inout C) throws {
-            try c.int8(&resourceType)
-            try c.string(&resourceName)
-            try c.array(&configs)
-            try c.tags()
-        }
-    }
+    public typealias Resource = ConfigChanges<Config>
 
     public var resources: [Resource] = []
     public var validateOnly = false
