@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import shutil
+import struct
 import subprocess
 import time
 from pathlib import Path
@@ -73,6 +74,25 @@ def java_read(client: list[str], bootstrap: str, topic: str, n: int) -> dict[int
     return by_partition(run(client, "consume", bootstrap, topic, str(n)))
 
 
+CODECS = {"none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
+
+
+def stored_batches(broker, topic: str, partition: int) -> list[tuple[int, int]]:
+    """(codec, producer id) of every batch in the partition's first segment, as
+    the broker stored what the producer sent (docs/formats/topic-log.md; the
+    topic store lives in <data-dir>/topics)."""
+    data = (Path(broker.data_dir) / "topics" / "topics" / topic / f"{topic}-{partition}" / "00000000000000000000.log").read_bytes()
+    out, pos = [], 0
+    while pos + 61 <= len(data):
+        (length,) = struct.unpack_from(">i", data, pos + 8)
+        (attributes,) = struct.unpack_from(">h", data, pos + 21)
+        (producer_id,) = struct.unpack_from(">q", data, pos + 43)
+        out.append((attributes & 7, producer_id))
+        pos += 12 + length
+    assert pos == len(data), f"{topic}-{partition}: a torn batch at byte {pos}"
+    return out
+
+
 def assert_same(sent: dict[int, list[tuple]], got: dict[int, list[tuple]], reader: str) -> None:
     for p in range(PARTITIONS):
         assert got.get(p, []) == sent.get(p, []), f"partition {p}: {reader} read something else"
@@ -93,6 +113,8 @@ def test_java_produces_10000_keyed_messages_read_by_confluent_and_java(broker, j
     now_ms = int(time.time() * 1000)
     assert all(before_ms - 1000 <= r[4] <= now_ms + 1000 for rs in got.values() for r in rs), "Java's timestamps kept"
     assert_same(sent, java_read(java_client, broker.bootstrap, topic, 10000), "the Java consumer")
+    batches = [b for p in range(PARTITIONS) for b in stored_batches(broker, topic, p)]
+    assert batches and all(pid >= 0 for _, pid in batches), "Kafka 4's producer is idempotent by default"
 
 
 def test_confluent_produces_and_java_reads_in_order(broker, java_client):
@@ -115,6 +137,8 @@ def test_java_produces_with_every_codec(broker, java_client, codec):
     got = read_all(broker.bootstrap, topic, {p: len(v) for p, v in sent.items()})
     assert_same(sent, {p: [r[:4] for r in rs] for p, rs in got.items()}, f"confluent-kafka ({codec})")
     assert_same(sent, java_read(java_client, broker.bootstrap, topic, 2000), f"the Java consumer ({codec})")
+    codecs = {c for p in range(PARTITIONS) for c, _ in stored_batches(broker, topic, p)}
+    assert codecs == {CODECS[codec]}, f"the batches were stored with codecs {codecs}, not {codec}"
 
 
 def test_java_produces_a_900_kib_message(broker, java_client):
