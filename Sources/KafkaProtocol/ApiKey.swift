@@ -25,6 +25,7 @@ public struct ApiKey: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let alterConfigs = ApiKey(rawValue: 33)
     public static let createPartitions = ApiKey(rawValue: 37)
     public static let deleteGroups = ApiKey(rawValue: 42)
+    public static let incrementalAlterConfigs = ApiKey(rawValue: 44)
 
     /// What one API supports here.
     public struct Support: Sendable {
@@ -58,6 +59,7 @@ public struct ApiKey: RawRepresentable, Hashable, Sendable, CustomStringConverti
         .alterConfigs: Support(name: "AlterConfigs", minVersion: 0, maxVersion: 2, firstFlexible: 2),
         .createPartitions: Support(name: "CreatePartitions", minVersion: 0, maxVersion: 3, firstFlexible: 2),
         .deleteGroups: Support(name: "DeleteGroups", minVersion: 0, maxVersion: 2, firstFlexible: 2),
+        .incrementalAlterConfigs: Support(name: "IncrementalAlterConfigs", minVersion: 0, maxVersion: 1, firstFlexible: 1),
     ]
 
     public var support: Support? { Self.supported[self] }

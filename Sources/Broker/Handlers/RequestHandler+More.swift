@@ -2,8 +2,8 @@ import KafkaProtocol
 import LogStorage
 import NIOCore
 
-/// FindCoordinator, InitProducerId, CreatePartitions, AlterConfigs, and the
-/// routing of the group APIs.
+/// FindCoordinator, InitProducerId, CreatePartitions, and the routing of the
+/// config-change and group APIs.
 extension RequestHandler {
     func dispatchMore(header: RequestHeader, body: inout ByteBuffer, peer: String) async throws -> Outcome {
         let version = header.apiVersion
@@ -16,6 +16,8 @@ extension RequestHandler {
             return try await run(CreatePartitionsRequest.self, header: header, body: &body) { createPartitions($0) }
         case .alterConfigs:
             return try await run(AlterConfigsRequest.self, header: header, body: &body) { alterConfigs($0) }
+        case .incrementalAlterConfigs:
+            return try await run(IncrementalAlterConfigsRequest.self, header: header, body: &body) { incrementalAlterConfigs($0) }
         case .joinGroup:
             return try await run(KafkaJoinGroupRequest.self, header: header, body: &body) {
                 await joinGroup($0, version: version, clientId: header.clientId ?? "", peer: peer)
@@ -110,34 +112,6 @@ extension RequestHandler {
                 result.errorMessage = kafkaErrorMessage(error)
             }
             response.results.append(result)
-        }
-        return response
-    }
-
-    /// AlterConfigs replaces a topic's settings: the ones not named go back to their defaults, as in Kafka.
-    func alterConfigs(_ request: AlterConfigsRequest) -> AlterConfigsResponse {
-        var response = AlterConfigsResponse()
-        for resource in request.resources {
-            var result = AlterConfigsResponse.Result()
-            result.resourceType = resource.resourceType
-            result.resourceName = resource.resourceName
-            do {
-                guard resource.resourceType == DescribeConfigsRequest.topicResource else {
-                    throw LogStorageError(.invalidRequest, "only topic settings can be changed; broker settings come from petrel.yaml")
-                }
-                guard let topic = topics.topic(resource.resourceName) else {
-                    throw LogStorageError(.unknownTopic, "topic \"\(resource.resourceName)\" does not exist")
-                }
-                var settings = config.defaultTopic
-                settings.partitions = topic.partitions.count
-                settings = try KafkaTopicSettings.applying(resource.configs.map { ($0.name, $0.value) }, to: settings,
-                                                           defaults: config.defaultTopic)
-                if !request.validateOnly { try topics.alterConfig(resource.resourceName, settings) }
-            } catch {
-                result.errorCode = kafkaError(error).rawValue
-                result.errorMessage = kafkaErrorMessage(error)
-            }
-            response.responses.append(result)
         }
         return response
     }
