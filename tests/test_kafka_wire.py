@@ -219,9 +219,28 @@ def _api_versions_ok(port: int) -> bool:
         return frame is not None and struct.unpack(">ih", frame[:6]) == (77, 0)
 
 
-def test_api_versions_v4_gets_error_35_in_v0_format(broker):
+def test_api_versions_v4_is_answered_in_the_v3_layout(broker):
+    """Kafka 4 clients (the Java client 4.x, kafka-python 3.x) open with v4,
+    which has v3's fields: answered at once, with no retry round trip."""
     with socket.create_connection(("127.0.0.1", broker.kafka_port), timeout=5) as s:
-        s.sendall(request_frame(18, 4, 5, b"\x00\x00\x00", flexible=True))
+        s.sendall(request_frame(18, 4, 6, b"\x05test\x021\x00", flexible=True))
+        frame = read_frame(s)
+    assert frame is not None
+    correlation, error = struct.unpack(">ih", frame[:6])
+    assert (correlation, error) == (6, 0)
+    count = frame[6] - 1  # compact array: unsigned varint count + 1 (one byte here)
+    ranges = {}
+    for i in range(count):
+        key, low, high = struct.unpack(">hhh", frame[7 + 7 * i:13 + 7 * i])
+        assert frame[13 + 7 * i] == 0, "each entry ends with an empty tagged-field section"
+        ranges[key] = (low, high)
+    assert ranges[18] == (0, 4)
+    assert {0, 1, 2, 3, 19}.issubset(ranges)
+
+
+def test_api_versions_v5_gets_error_35_in_v0_format(broker):
+    with socket.create_connection(("127.0.0.1", broker.kafka_port), timeout=5) as s:
+        s.sendall(request_frame(18, 5, 5, b"\x00\x00\x00", flexible=True))
         frame = read_frame(s)
     assert frame is not None
     correlation, error, count = struct.unpack(">ihi", frame[:10])

@@ -51,7 +51,7 @@ public struct ApiKey: RawRepresentable, Hashable, Sendable, CustomStringConverti
         .syncGroup: Support(name: "SyncGroup", minVersion: 0, maxVersion: 5, firstFlexible: 4),
         .describeGroups: Support(name: "DescribeGroups", minVersion: 0, maxVersion: 5, firstFlexible: 5),
         .listGroups: Support(name: "ListGroups", minVersion: 0, maxVersion: 4, firstFlexible: 3),
-        .apiVersions: Support(name: "ApiVersions", minVersion: 0, maxVersion: 3, firstFlexible: 3),
+        .apiVersions: Support(name: "ApiVersions", minVersion: 0, maxVersion: 4, firstFlexible: 3),
         .createTopics: Support(name: "CreateTopics", minVersion: 2, maxVersion: 7, firstFlexible: 5),
         .deleteTopics: Support(name: "DeleteTopics", minVersion: 1, maxVersion: 6, firstFlexible: 4),
         .initProducerId: Support(name: "InitProducerId", minVersion: 0, maxVersion: 4, firstFlexible: 2),

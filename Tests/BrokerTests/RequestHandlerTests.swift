@@ -7,11 +7,11 @@ import Testing
 
 @Suite("Broker request handling")
 struct RequestHandlerTests {
-    @Test("ApiVersions above v3 is answered in v0 form with error 35 and the ranges")
+    @Test("ApiVersions above v4 is answered in v0 form with error 35 and the ranges")
     func apiVersionsTooNew() async throws {
         let f = try HandlerFixture()
         var frame = ByteBuffer()
-        frame.writeInteger(Int16(18)); frame.writeInteger(Int16(4)); frame.writeInteger(Int32(7))
+        frame.writeInteger(Int16(18)); frame.writeInteger(Int16(5)); frame.writeInteger(Int32(7))
         frame.writeInteger(Int16(-1)); frame.writeBytes([0, 0, 0, 0])
         guard case .reply(var bytes) = await f.broker.handler.respond(to: frame, peer: "t") else {
             Issue.record("no reply"); return
