@@ -55,6 +55,8 @@ public final class KafkaConsumer: Sendable {
     let handle: KafkaHandle
     /// The consumer group, or nil when reading without one.
     public let group: String?
+    /// Where partitions without a committed offset begin.
+    let start: StartPosition
     private let pollQueue = DispatchQueue(label: "petrel.kafka.consumer")
     private let closed = Atomic<Bool>(false)
 
@@ -66,6 +68,7 @@ public final class KafkaConsumer: Sendable {
         guard !topics.isEmpty else { throw KafkaClientError.invalidArgument("no topics to consume") }
         var settings = config
         group = config["group.id"]
+        self.start = start
         if group == nil {
             // librdkafka's consumer API needs a group id even for manual
             // assignment; it never joins this group and commits nothing.
@@ -159,12 +162,58 @@ public final class KafkaConsumer: Sendable {
 
     /// Commits the offsets of the records returned so far for the group, and waits
     /// for the broker's answer. Does nothing without a group or when nothing is new.
-    public func commit() throws {
-        guard group != nil else { return }
+    ///
+    /// A consumer that starts at `.beginning` also commits, for each assigned
+    /// partition it returned nothing from and the group has nothing committed for,
+    /// that partition's oldest offset: where it stood. librdkafka commits only
+    /// partitions it returned records from, so without this the group's next
+    /// member would start such a partition at the end (its reset policy) and
+    /// skip whatever arrived there in between.
+    public func commit(timeout: Duration = .seconds(10)) throws {
+        guard let group else { return }
         let err = rd_kafka_commit(handle.pointer, nil, 0)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
-            throw KafkaClientError(err, "commit offsets for group \(group ?? "")")
+            throw KafkaClientError(err, "commit offsets for group \(group)")
         }
+        guard start == .beginning else { return }
+        let unread = try unreadUncommittedPartitions(timeout: timeout)
+        guard !unread.isEmpty else { return }
+        var starts: [(TopicPartition, Int64?)] = []
+        for partition in unread {
+            var low: Int64 = 0, high: Int64 = 0
+            let err = rd_kafka_query_watermark_offsets(handle.pointer, partition.topic, partition.partition,
+                                                       &low, &high, timeout.kafkaMilliseconds)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaClientError(err, "oldest offset of \(partition)") }
+            starts.append((partition, low))
+        }
+        let list = PartitionList(starts)
+        defer { list.destroy() }
+        let commitErr = rd_kafka_commit(handle.pointer, list.pointer, 0)
+        if commitErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaClientError(commitErr, "commit the start of unread partitions for group \(group)")
+        }
+    }
+
+    /// Assigned partitions this consumer returned no record from and the group has no offset for.
+    private func unreadUncommittedPartitions(timeout: Duration) throws -> [TopicPartition] {
+        var assigned: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? = nil
+        let err = rd_kafka_assignment(handle.pointer, &assigned)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaClientError(err, "assignment") }
+        guard let assigned else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(assigned) }
+        guard assigned.pointee.cnt > 0 else { return [] }
+        // position = last returned offset + 1, or invalid when nothing was returned.
+        let positionErr = rd_kafka_position(handle.pointer, assigned)
+        if positionErr != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaClientError(positionErr, "positions") }
+        let unread = PartitionList.entries(assigned).filter { $0.1 < 0 }.map(\.0)
+        guard !unread.isEmpty else { return [] }
+        let list = PartitionList(unread.map { ($0, nil) })
+        defer { list.destroy() }
+        let committedErr = rd_kafka_committed(handle.pointer, list.pointer, timeout.kafkaMilliseconds)
+        if committedErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaClientError(committedErr, "committed offsets for group \(group ?? "")")
+        }
+        return PartitionList.entries(list.pointer).filter { $0.1 < 0 }.map(\.0)
     }
 
     /// The partitions this consumer currently reads.

@@ -37,3 +37,23 @@ func openPartition(_ directory: String, config: TopicConfig = TopicConfig(), fsy
     try PartitionLog(directory: directory, topic: "t", partition: 0, config: config, policy: fsync, timeSource: time,
                      logger: quietLogger)
 }
+
+/// Runs `body` in a task of its own and waits for it at most `limit`; true when it finished in time.
+/// A body still running then is left behind, so a wait the code must not have fails the test
+/// instead of hanging the run. Errors from `body` are rethrown.
+func finishes(within limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    let (outcome, report) = AsyncStream<(any Error)?>.makeStream()
+    Task {
+        do { try await body(); report.yield(nil) } catch { report.yield(error) }
+    }
+    let guardTimer = Task {
+        try? await Task.sleep(for: limit)
+        report.finish()
+    }
+    defer { guardTimer.cancel() }
+    for await error in outcome {
+        if let error { throw error }
+        return true
+    }
+    return false
+}

@@ -55,7 +55,7 @@ import Testing
         defer { server.cleanUp() }
         try await server.run { _, testClient in
             let port = try #require(testClient.port)
-            let client = try HTTPClient(server: "http://127.0.0.1:\(port)", timeout: .seconds(10))
+            let client = try HTTPClient(server: "http://127.0.0.1:\(port)", timeout: .seconds(60))
             let response = try await client.post("/api/v1/query", form: [("query", "1+1"), ("time", "60")])
             #expect(response.status == 200)
             #expect(QueryPrinter.render(status: response.status, body: response.body, json: true)

@@ -39,8 +39,9 @@ extension TestClientProtocol {
         try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body)) { $0 }
     }
 
-    /// Polls an instant query until `accept` likes the JSON result or the deadline passes.
-    func awaitQuery(_ promql: String, at time: Int, timeout: Duration = .seconds(10),
+    /// Polls an instant query until `accept` likes the JSON result or the deadline passes (a guard
+    /// against hanging: a loaded test run can stall for several seconds).
+    func awaitQuery(_ promql: String, at time: Int, timeout: Duration = .seconds(60),
                     until accept: ([[String: Any]]) -> Bool) async throws -> [[String: Any]] {
         let deadline = ContinuousClock.now + timeout
         var last: [[String: Any]] = []

@@ -45,7 +45,7 @@ import Testing
         let source = try config.build(bed.context)
         let output = bed.output
         let task = Task { try await source.run(output) }
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(60)  // a guard against hanging; the loop ends as soon as the data is there
         while try bed.records().count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         _ = try? await task.value
@@ -136,7 +136,7 @@ import Testing
         let output = bed.output
         let task = Task { try await source.run(output) }
         let metrics = try bed.store.topicOrCreate("m")
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(60)  // a guard against hanging; the loop ends as soon as the data is there
         while try bed.records(metrics).isEmpty || bed.records().count < 2, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }

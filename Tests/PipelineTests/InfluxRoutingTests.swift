@@ -67,7 +67,7 @@ import LogStorage
             "apps": ["type": "influx", "databases": ["apps"]], "rest": ["type": "influx"],
         ]]))
         // Readiness waits for the claims, so right after the wait they hold.
-        #expect(await runtime.waitUntilListening(timeout: .seconds(10)).isEmpty)
+        #expect(await runtime.waitUntilListening(timeout: .seconds(60)).isEmpty)  // returns once the claims hold
         #expect(endpoints.endpoint(.influxWrite, database: "apps")?.component == "apps")
         #expect(endpoints.endpoint(.influxWrite, database: "x")?.component == "rest")
         #expect(endpoints.holds("apps") && !endpoints.holds("nobody"))

@@ -32,7 +32,7 @@ import Glibc
         ])
         let runtime = fixture.runtime()
         await runtime.apply(config)
-        let missing = await runtime.waitUntilListening(timeout: .seconds(10))
+        let missing = await runtime.waitUntilListening(timeout: .seconds(60))  // returns once both listen
         #expect(missing.isEmpty)
         #expect(ListenProbe.connects(host: "127.0.0.1", port: port))
         #expect(ListenProbe.udpBound(port: port))
@@ -59,10 +59,11 @@ import Glibc
         ])
         let runtime = fixture.runtime()
         await runtime.apply(config)
-        let started = ContinuousClock.now
         let missing = await runtime.waitUntilListening(timeout: .seconds(30))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Given up on at once: the bind failure is the reason, not the timeout's "not listening after".
+        // (A wall-clock budget proved the same until load stretched it past the budget.)
         #expect(missing.map(\.component) == ["logs"])
+        #expect(missing.first.map { !$0.reason.hasPrefix("not listening after") } == true)
         #expect(missing.first?.addresses == [ListenAddress(.tcp, host: "127.0.0.1", port: port)])
         await runtime.stop()
     }

@@ -48,8 +48,9 @@ struct RuntimeFixture {
         return registry
     }()
 
-    /// Polls `condition` every 20 ms for at most `seconds`.
-    static func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+    /// Polls `condition` every 20 ms for at most `seconds`: a guard against hanging, not a time budget
+    /// (it returns as soon as the condition holds, and a loaded test run can stall for several seconds).
+    static func eventually(_ seconds: Double = 60, _ condition: () throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return true }

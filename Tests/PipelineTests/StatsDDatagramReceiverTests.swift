@@ -22,9 +22,10 @@ import Testing
         }
     }
 
-    /// Polls `condition` every 10 ms for up to 5 s.
+    /// Polls `condition` for at most 60 s: a guard against hanging, not a time budget.
     func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             if condition() { return true }
             try await Task.sleep(for: .milliseconds(10))
         }

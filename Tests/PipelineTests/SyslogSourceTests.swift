@@ -109,7 +109,7 @@ func yamlSection(_ map: [String: Any]) -> ConfigSection {
         for i in 0..<3 { try await batcher.add(Record(timestamp: Int64(i), value: [UInt8(i)]), bytes: 10) }
         let task = Task { try await batcher.run(bed.output, interval: .milliseconds(5)) }
         for i in 3..<10 { try await batcher.add(Record(timestamp: Int64(i), value: [UInt8(i)]), bytes: 10) }
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(60)  // a guard against hanging; the loop ends as soon as the data is there
         while try bed.records().count < 10, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         _ = try? await task.value
