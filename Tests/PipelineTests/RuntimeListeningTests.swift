@@ -81,13 +81,47 @@ import Glibc
         await runtime.stop()
     }
 
-    @Test func udpTablesAreReadByPort() {
-        let table = """
-          sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
-          12: 0100007F:1FBD 00000000:0000 07 00000000:00000000 00:00000000 00000000  1000        0 1 2 0000000000000000 0
-        """
-        #expect(ListenProbe.udpTable(table, hasPort: 8125))
-        #expect(!ListenProbe.udpTable(table, hasPort: 8126))
-        #expect(!ListenProbe.udpTable(table, hasPort: 0x1FBD0))
+    @Test func aPortAnotherSocketListensOnDoesNotCountAsTheSources() async throws {
+        let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
+        // Someone else listens on the port: a connect succeeds, but the source cannot bind.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let port = Self.freePort()
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(bound == 0 && listen(fd, 4) == 0)
+        #expect(ListenProbe.connects(host: "127.0.0.1", port: port))
+        let config = try fixture.pipeline([
+            "sources": ["logs": ["type": "syslog", "address": "127.0.0.1:\(port)", "mode": "tcp"]],
+            "sinks": ["out": ["type": "blackhole", "inputs": ["logs"]]],
+        ])
+        let runtime = fixture.runtime()
+        await runtime.apply(config)
+        let missing = await runtime.waitUntilListening(timeout: .seconds(30))
+        #expect(missing.map(\.component) == ["logs"])
+        #expect(missing.first?.addresses == [ListenAddress(.tcp, host: "127.0.0.1", port: port)])
+        await runtime.stop()
+    }
+
+    @Test func aStoppedSourceNoLongerCountsAsListening() async throws {
+        let fixture = try RuntimeFixture(); defer { fixture.cleanup() }
+        let port = Self.freePort()
+        let config = try fixture.pipeline([
+            "sources": ["logs": ["type": "syslog", "address": "127.0.0.1:\(port)", "mode": "udp"]],
+            "sinks": ["out": ["type": "blackhole", "inputs": ["logs"]]],
+        ])
+        let runtime = fixture.runtime()
+        await runtime.apply(config)
+        #expect(await runtime.waitUntilListening(timeout: .seconds(60)).isEmpty)
+        let metrics = try #require(runtime.componentMetrics("logs"))
+        let udp = ListenAddress(.udp, host: "127.0.0.1", port: port)
+        #expect(metrics.isListening(on: udp))
+        await runtime.stop()
+        #expect(!metrics.isListening(on: udp))
     }
 }

@@ -14,6 +14,7 @@ public final class ComponentMetrics: Sendable {
     private let droppedCount = Atomic<Int>(0)
     private let lagCount = Atomic<Int>(0)
     private let lastErrorText = Mutex<String?>(nil)
+    private let boundAddresses = Mutex<Set<ListenAddress>>([])
 
     private let eventsIn: Counter
     private let bytesIn: Counter
@@ -33,6 +34,22 @@ public final class ComponentMetrics: Sendable {
         errors = Counter(label: "petrel_component_errors_total", dimensions: dims)
         dropped = Counter(label: "petrel_component_discarded_events_total", dimensions: dims)
         lagGauge = Gauge(label: "petrel_component_consumer_lag_records", dimensions: dims)
+    }
+
+    /// A listening source reports its sockets once they are bound, and again
+    /// when it closes them; readiness (`PipelineRuntime.waitUntilListening`)
+    /// waits for the report rather than probing the port from outside, where
+    /// another process on the same port would look the same.
+    public func listening(on addresses: [ListenAddress]) {
+        boundAddresses.withLock { $0.formUnion(addresses) }
+    }
+
+    public func stoppedListening(on addresses: [ListenAddress]) {
+        boundAddresses.withLock { $0.subtract(addresses) }
+    }
+
+    public func isListening(on address: ListenAddress) -> Bool {
+        boundAddresses.withLock { $0.contains(address) }
     }
 
     /// Events (and their bytes) the component took in: read from a socket,

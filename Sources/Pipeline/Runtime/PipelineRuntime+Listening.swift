@@ -15,7 +15,8 @@ extension PipelineRuntime {
     }
 
     /// Waits until every source of the running graph that listens on a
-    /// socket (statsd, syslog, influx_udp, ...) has bound it, and every
+    /// socket (statsd, syslog, influx_udp, ...) has reported it bound
+    /// (`ComponentMetrics.listening(on:)`), and every
     /// `influx` / `prometheus_remote_write` source holds its HTTP routes, polling every
     /// 50 ms, for at most `timeout`. Returns the sources that are still not
     /// listening (empty when all are). A source that could not start, or
@@ -55,7 +56,7 @@ extension PipelineRuntime {
         var failed: [NotListening] = []
         for (component, running, failure) in listening {
             guard case .source(let settings) = component.settings else { continue }
-            let missing = settings.listens.filter { !ListenProbe.isListening($0) }
+            let missing = settings.listens.filter { address in running?.metrics.isListening(on: address) != true }
             let unclaimed = Self.claimsHTTPRoutes(settings) && !environment.endpoints.holds(component.id)
             if missing.isEmpty && !unclaimed { continue }
             if let failure {

@@ -144,6 +144,11 @@ public final class PipelineRuntime: Sendable {
         for running in all where running.component.kind == .sink { await running.stop() }
     }
 
+    /// The counters of a running component (nil when it is not running).
+    func componentMetrics(_ id: String) -> ComponentMetrics? {
+        state.withLock { $0.running[id]?.metrics }
+    }
+
     /// Every running component with its live figures, in config order.
     public func statuses() -> [ComponentStatus] {
         state.withLock { state in

@@ -27,6 +27,8 @@ struct InfluxUDPSource: Source {
                     try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(wrappingChannelSynchronously: channel)
                 }
             }
+        metrics.listening(on: config.listens)
+        defer { metrics.stoppedListening(on: config.listens) }
         let batch = SharedState(LineBatch(limit: config.batchBytes))
         try await channel.executeThenClose { inbound, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in

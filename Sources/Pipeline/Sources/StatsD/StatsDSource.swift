@@ -11,6 +11,7 @@ struct StatsDSource: Source {
     let ingest: StatsDIngest
     let timeSource: any TimeSource
     let logger: Logger
+    let metrics: ComponentMetrics
 
     /// Datagrams read per `recvmmsg` call.
     static let vectorReadCount = 64
@@ -44,6 +45,8 @@ struct StatsDSource: Source {
             }
         }
         logger.info("statsd listening", metadata: metadata)
+        metrics.listening(on: config.listens)
+        defer { metrics.stoppedListening(on: config.listens) }
         let udp = receiver
         let ingest = self.ingest
         do {

@@ -68,7 +68,7 @@ public struct StatsDSourceConfig: SourceConfig {
 
     public func build(_ context: ComponentContext) throws -> any Source {
         StatsDSource(config: self, ingest: StatsDIngest(settings: settings, metrics: context.metrics),
-                     timeSource: context.timeSource, logger: context.logger)
+                     timeSource: context.timeSource, logger: context.logger, metrics: context.metrics)
     }
 
     private static func positive(_ section: inout ConfigSection, _ key: String) throws -> Int? {

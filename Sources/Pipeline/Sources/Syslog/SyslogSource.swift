@@ -31,6 +31,8 @@ struct SyslogSource: Source {
             throw error
         }
         let (udpChannel, tcpListener) = (udp, tcp)
+        context.metrics.listening(on: config.listens)
+        defer { context.metrics.stoppedListening(on: config.listens) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let udpChannel { group.addTask { try await serve(udpChannel, batcher: batcher, builder: builder) } }
             if let tcpListener { group.addTask { try await serve(tcpListener, batcher: batcher, builder: builder) } }

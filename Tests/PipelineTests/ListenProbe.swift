@@ -3,13 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+@testable import Pipeline
 
-/// Tells from outside whether something listens on a source's address, so
-/// readiness can wait for the pipeline's sockets without the sources having
-/// to report it: a TCP address is listening when a connect succeeds; a UDP
-/// address when the kernel lists a socket bound to its port
-/// (`/proc/net/udp`, `/proc/net/udp6`). Where that list does not exist, a
-/// UDP address counts as listening (nothing to wait on).
+/// Tells from outside whether something listens on an address, for tests
+/// that check a source's own report against the kernel: a TCP address when a
+/// connect succeeds; a UDP address when `/proc/net/udp` or `/proc/net/udp6`
+/// lists a socket bound to its port.
 enum ListenProbe {
     static func isListening(_ address: ListenAddress) -> Bool {
         guard address.port > 0 else { return true }
