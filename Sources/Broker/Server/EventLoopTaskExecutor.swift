@@ -5,9 +5,10 @@ import NIOCore
 /// its handler to the write without changing threads: each hop to the shared
 /// concurrency pool costs a cross-thread wake-up, and on a small machine a
 /// woken thread can wait a millisecond or more behind a busy core while
-/// another core idles (measured on Fetch, see BENCHMARKS.md). Work that must
-/// not block the loop (fsync, segment sealing) already runs on NIO's
-/// blocking-I/O threads; actors (the group coordinator) still run on their own.
+/// another core idles (measured on Fetch, see BENCHMARKS.md). The produce
+/// path's fsyncs and segment sealing run on the topic log's blocking-I/O
+/// threads and the group coordinator on its actor; admin requests that create
+/// or delete topic files (a few fsyncs) do hold the loop while they run.
 final class EventLoopTaskExecutor: TaskExecutor {
     let loop: any EventLoop
 
