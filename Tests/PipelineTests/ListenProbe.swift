@@ -5,27 +5,13 @@ import Darwin
 #endif
 @testable import Pipeline
 
-/// Tells from outside whether something listens on an address, for tests
-/// that check a source's own report against the kernel: a TCP address when a
-/// connect succeeds; a UDP address when `/proc/net/udp` or `/proc/net/udp6`
-/// lists a socket bound to its port.
+/// Tells from outside whether something listens on a port, for tests that
+/// check a source's own report against the kernel: TCP when a connect
+/// succeeds, UDP when `/proc/net/udp` or `/proc/net/udp6` lists a socket
+/// bound to the port.
 enum ListenProbe {
-    static func isListening(_ address: ListenAddress) -> Bool {
-        guard address.port > 0 else { return true }
-        switch address.transport {
-        case .tcp: return connects(host: address.host, port: address.port)
-        case .udp: return udpBound(port: address.port)
-        }
-    }
-
-    /// Whether a TCP connect to `host:port` succeeds (a wildcard host is tried on loopback).
+    /// Whether a TCP connect to `host:port` succeeds.
     static func connects(host: String, port: Int) -> Bool {
-        let target: String
-        switch host {
-        case "", "0.0.0.0": target = "127.0.0.1"
-        case "::": target = "::1"
-        default: target = host
-        }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
@@ -34,7 +20,7 @@ enum ListenProbe {
         hints.ai_socktype = SOCK_STREAM
         #endif
         var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(target, String(port), &hints, &list) == 0, let first = list else { return false }
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return false }
         defer { freeaddrinfo(first) }
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let info = entry {
@@ -49,15 +35,11 @@ enum ListenProbe {
         return false
     }
 
-    /// Whether the kernel lists a UDP socket bound to `port`; true when it keeps no such list.
+    /// Whether the kernel lists a UDP socket bound to `port` (false where it keeps no such list).
     static func udpBound(port: Int) -> Bool {
-        var sawTable = false
-        for path in ["/proc/net/udp", "/proc/net/udp6"] {
-            guard let table = ProcText.read(path) else { continue }
-            sawTable = true
-            if udpTable(table, hasPort: port) { return true }
+        ["/proc/net/udp", "/proc/net/udp6"].contains { path in
+            ProcText.read(path).map { udpTable($0, hasPort: port) } ?? false
         }
-        return !sawTable
     }
 
     /// Whether a `/proc/net/udp`-format table has a row whose local address ends in `:port` (hex).
@@ -70,5 +52,4 @@ enum ListenProbe {
         }
         return false
     }
-
 }
