@@ -38,24 +38,3 @@ struct KafkaSource: Source {
         }
     }
 }
-
-/// Runs blocking client calls (librdkafka polls and synchronous commits) on
-/// one serial dispatch queue, so no cooperative-pool thread waits on them.
-final class BlockingWorker: Sendable {
-    private let queue: DispatchQueue
-
-    init(label: String) {
-        queue = DispatchQueue(label: label)
-    }
-
-    func call<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
-    /// Runs `body` and waits for it on the calling thread (for clean-up in `defer`).
-    func run(_ body: @Sendable () -> Void) {
-        queue.sync { body() }
-    }
-}
